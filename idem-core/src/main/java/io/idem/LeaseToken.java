@@ -1,0 +1,98 @@
+package io.idem;
+
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * The fence of one attempt: 128 random bits chosen by the engine before it reserves. Only the
+ * holder of the current token may complete, release or extend; an attempt whose lease expired and
+ * was taken over holds a stale token and is refused.
+ */
+public final class LeaseToken {
+
+  public static final int LENGTH = 16;
+
+  // One generator per thread: a shared SecureRandom serialises every reservation on its lock.
+  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(LeaseToken::newRandom);
+
+  private final long high;
+  private final long low;
+
+  private LeaseToken(long high, long low) {
+    this.high = high;
+    this.low = low;
+  }
+
+  /** A new unguessable token. */
+  public static LeaseToken random() {
+    SecureRandom random = RANDOM.get();
+    return new LeaseToken(random.nextLong(), random.nextLong());
+  }
+
+  public static LeaseToken fromBytes(byte[] bytes) {
+    if (bytes == null || bytes.length != LENGTH) {
+      throw new CorruptRecordException("a lease token is " + LENGTH + " bytes, got "
+          + (bytes == null ? "null" : bytes.length));
+    }
+    return new LeaseToken(readLong(bytes, 0), readLong(bytes, 8));
+  }
+
+  public static LeaseToken fromHex(String hex) {
+    try {
+      return fromBytes(HexFormat.of().parseHex(hex));
+    } catch (IllegalArgumentException e) {
+      throw new CorruptRecordException("not a hex lease token: " + hex, e);
+    }
+  }
+
+  public byte[] bytes() {
+    byte[] out = new byte[LENGTH];
+    writeLong(out, 0, high);
+    writeLong(out, 8, low);
+    return out;
+  }
+
+  public String hex() {
+    return HexFormat.of().formatHex(bytes());
+  }
+
+  private static SecureRandom newRandom() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
+  }
+
+  private static long readLong(byte[] b, int off) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (b[off + i] & 0xffL);
+    }
+    return v;
+  }
+
+  private static void writeLong(byte[] b, int off, long v) {
+    for (int i = 7; i >= 0; i--) {
+      b[off + i] = (byte) v;
+      v >>>= 8;
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LeaseToken other && high == other.high && low == other.low;
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(high) * 31 + Long.hashCode(low);
+  }
+
+  /** Shows only a prefix: the token is a capability and should not land in logs whole. */
+  @Override
+  public String toString() {
+    return "LeaseToken[" + hex().substring(0, 8) + "…]";
+  }
+}

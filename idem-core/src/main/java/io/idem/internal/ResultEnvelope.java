@@ -1,0 +1,79 @@
+package io.idem.internal;
+
+import io.idem.CorruptRecordException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What the engine hands a store on completion: a 4-byte header ('I' 'E', version 1, kind) then either
+ * the work's encoded result (kind 0) or, when failures are stored, the failure's type and message
+ * (kind 1). The header lets a replay tell the two apart and reject bytes Idem did not write.
+ */
+public final class ResultEnvelope {
+
+  private static final byte MAGIC_0 = 'I';
+  private static final byte MAGIC_1 = 'E';
+  private static final byte VERSION = 1;
+  private static final byte KIND_VALUE = 0;
+  private static final byte KIND_FAILURE = 1;
+  private static final int HEADER = 4;
+
+  private ResultEnvelope() {}
+
+  /** A decoded envelope. */
+  public sealed interface Content permits Value, Failure {}
+
+  public record Value(byte[] payload) implements Content {}
+
+  public record Failure(String exceptionType, String message) implements Content {}
+
+  public static byte[] value(byte[] payload) {
+    byte[] out = new byte[HEADER + payload.length];
+    out[0] = MAGIC_0;
+    out[1] = MAGIC_1;
+    out[2] = VERSION;
+    out[3] = KIND_VALUE;
+    System.arraycopy(payload, 0, out, HEADER, payload.length);
+    return out;
+  }
+
+  public static byte[] failure(String exceptionType, String message) {
+    byte[] type = exceptionType.getBytes(StandardCharsets.UTF_8);
+    byte[] text = (message == null ? "" : message).getBytes(StandardCharsets.UTF_8);
+    ByteBuffer out = ByteBuffer.allocate(HEADER + 4 + type.length + text.length);
+    out.put(MAGIC_0).put(MAGIC_1).put(VERSION).put(KIND_FAILURE);
+    out.putInt(type.length).put(type).put(text);
+    return out.array();
+  }
+
+  public static Content decode(byte[] bytes) {
+    if (bytes.length < HEADER || bytes[0] != MAGIC_0 || bytes[1] != MAGIC_1) {
+      throw new CorruptRecordException("stored result was not written by the Idem engine ("
+          + bytes.length + " bytes, no 'IE' header)");
+    }
+    if (bytes[2] != VERSION) {
+      throw new CorruptRecordException("stored result has envelope version " + (bytes[2] & 0xff)
+          + "; this Idem reads version " + VERSION);
+    }
+    switch (bytes[3]) {
+      case KIND_VALUE: {
+        byte[] payload = new byte[bytes.length - HEADER];
+        System.arraycopy(bytes, HEADER, payload, 0, payload.length);
+        return new Value(payload);
+      }
+      case KIND_FAILURE: {
+        ByteBuffer in = ByteBuffer.wrap(bytes, HEADER, bytes.length - HEADER);
+        int typeLength = in.remaining() >= 4 ? in.getInt() : -1;
+        if (typeLength < 0 || typeLength > in.remaining()) {
+          throw new CorruptRecordException("stored failure is truncated");
+        }
+        String type = new String(bytes, HEADER + 4, typeLength, StandardCharsets.UTF_8);
+        int textStart = HEADER + 4 + typeLength;
+        String message = new String(bytes, textStart, bytes.length - textStart, StandardCharsets.UTF_8);
+        return new Failure(type, message);
+      }
+      default:
+        throw new CorruptRecordException("stored result has unknown kind " + bytes[3]);
+    }
+  }
+}

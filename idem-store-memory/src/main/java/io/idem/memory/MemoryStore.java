@@ -1,0 +1,313 @@
+package io.idem.memory;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.idem.Fingerprint;
+import io.idem.IdempotencyKey;
+import io.idem.IdempotencyListener;
+import io.idem.LeaseToken;
+import io.idem.StoreCapacityExceededException;
+import io.idem.spi.LeaseExtendingStore;
+import io.idem.spi.Reservation;
+import io.idem.spi.StoredRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The embedded default store: one JVM, records in a Caffeine cache with per-entry expiry (the lease
+ * for an attempt, the retention for a result). Every primitive is one atomic operation on the
+ * cache's map, so it is safe under any concurrency.
+ *
+ * <p>Bounded by {@link Builder#maximumSize(long)} (default 10,000 records). An in-progress record is
+ * never evicted. When full, {@link WhenFull} decides: evict the completed record closest to its
+ * expiry (default; that key's retry would run again, reported through
+ * {@link IdempotencyListener#onRecordEvicted}), or refuse new reservations with
+ * {@link StoreCapacityExceededException}. Under concurrent reservations the bound may be passed by at
+ * most the number of threads reserving at that instant.
+ */
+public final class MemoryStore implements LeaseExtendingStore {
+
+  public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
+
+  /** What a full store does with a new reservation. */
+  public enum WhenFull {
+    /** Evict the completed record that would expire soonest. Default. */
+    EVICT_SOONEST_EXPIRING,
+    /** Refuse the reservation: no replay window is ever reopened, but new keys fail until records expire. */
+    REFUSE_NEW
+  }
+
+  private final Cache<IdempotencyKey, Entry> cache;
+  private final ConcurrentMap<IdempotencyKey, Entry> map;
+  private final Policy.VarExpiration<IdempotencyKey, Entry> expiration;
+  private final Ticker ticker;
+  private final long maximumSize;
+  private final WhenFull whenFull;
+  private final IdempotencyListener listener;
+
+  private MemoryStore(Builder builder) {
+    this.ticker = builder.clock == null ? Ticker.systemTicker() : clockTicker(builder.clock);
+    this.maximumSize = builder.maximumSize;
+    this.whenFull = builder.whenFull;
+    this.listener = builder.listener;
+    this.cache = Caffeine.newBuilder()
+        .ticker(ticker)
+        .executor(Runnable::run)
+        .expireAfter(new DeadlineExpiry())
+        .build();
+    this.map = cache.asMap();
+    this.expiration = cache.policy().expireVariably().orElseThrow();
+  }
+
+  /** A store with the defaults: 10,000 records, evict the soonest-expiring result when full. */
+  public static MemoryStore create() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public Reservation reserve(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token, Duration lease) {
+    Objects.requireNonNull(fingerprint, "fingerprint");
+    Objects.requireNonNull(token, "token");
+    if (cache.estimatedSize() >= maximumSize) {
+      Entry existing = map.get(key);
+      if (existing != null) {
+        return Reservation.found(existing.toRecord());
+      }
+      makeRoom(key);
+    }
+    Entry fresh = new Entry(fingerprint, token, null, deadline(lease));
+    Entry existing = map.putIfAbsent(key, fresh);
+    return existing == null ? Reservation.acquired(token) : Reservation.found(existing.toRecord());
+  }
+
+  @Override
+  public boolean complete(IdempotencyKey key, LeaseToken token, byte[] result, Duration retention) {
+    Objects.requireNonNull(result, "result");
+    long deadline = deadline(retention);
+    byte[] copy = result.clone();
+    boolean[] completed = {false};
+    map.computeIfPresent(key, (k, entry) -> {
+      if (!entry.heldBy(token)) {
+        return entry;
+      }
+      completed[0] = true;
+      return new Entry(entry.fingerprint, null, copy, deadline);
+    });
+    return completed[0];
+  }
+
+  @Override
+  public boolean release(IdempotencyKey key, LeaseToken token) {
+    boolean[] released = {false};
+    map.computeIfPresent(key, (k, entry) -> {
+      if (!entry.heldBy(token)) {
+        return entry;
+      }
+      released[0] = true;
+      return null;
+    });
+    return released[0];
+  }
+
+  @Override
+  public boolean extend(IdempotencyKey key, LeaseToken token, Duration lease) {
+    long deadline = deadline(lease);
+    boolean[] extended = {false};
+    map.computeIfPresent(key, (k, entry) -> {
+      if (!entry.heldBy(token)) {
+        return entry;
+      }
+      extended[0] = true;
+      return new Entry(entry.fingerprint, token, null, deadline);
+    });
+    return extended[0];
+  }
+
+  @Override
+  public Optional<StoredRecord> find(IdempotencyKey key) {
+    Entry entry = map.get(key);
+    return entry == null ? Optional.empty() : Optional.of(entry.toRecord());
+  }
+
+  @Override
+  public boolean delete(IdempotencyKey key) {
+    Entry removed = map.remove(key);
+    return removed != null && removed.deadline - ticker.read() > 0;
+  }
+
+  @Override
+  public long purge(String namespace) {
+    IdempotencyKey.validateNamespace(namespace);
+    long removed = 0;
+    for (IdempotencyKey key : List.copyOf(map.keySet())) {
+      if (key.namespace().equals(namespace) && delete(key)) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Live records, in progress and completed (approximate while other threads write). */
+  public long size() {
+    cache.cleanUp();
+    return cache.estimatedSize();
+  }
+
+  private void makeRoom(IdempotencyKey forKey) {
+    cache.cleanUp();
+    long excess = cache.estimatedSize() - maximumSize + 1;
+    if (excess <= 0) {
+      return;
+    }
+    if (whenFull == WhenFull.REFUSE_NEW) {
+      refuse(forKey, "it holds its maximum of " + maximumSize + " records and is configured to refuse new ones");
+    }
+    List<java.util.Map.Entry<IdempotencyKey, Entry>> victims = expiration.oldest(entries -> entries
+        .filter(e -> e.getValue().result != null)
+        .limit(excess)
+        .map(e -> java.util.Map.entry(e.getKey(), e.getValue()))
+        .toList());
+    long evicted = 0;
+    for (var victim : victims) {
+      if (map.remove(victim.getKey(), victim.getValue())) {
+        evicted++;
+        notifyEvicted(victim.getKey());
+      }
+    }
+    if (evicted < excess) {
+      refuse(forKey, "all of its " + maximumSize + " records are in progress, and live leases are never evicted");
+    }
+  }
+
+  private void refuse(IdempotencyKey key, String why) {
+    try {
+      listener.onReservationRefused(key);
+    } catch (RuntimeException ignored) {
+      // observability must not change the outcome
+    }
+    throw new StoreCapacityExceededException("memory store is full: " + why
+        + "; raise maximumSize or lower the retention");
+  }
+
+  private void notifyEvicted(IdempotencyKey key) {
+    try {
+      listener.onRecordEvicted(key);
+    } catch (RuntimeException ignored) {
+      // observability must not change the outcome
+    }
+  }
+
+  private long deadline(Duration ttl) {
+    return ticker.read() + ttl.toNanos();
+  }
+
+  private static Ticker clockTicker(Clock clock) {
+    return () -> {
+      Instant now = clock.instant();
+      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "MemoryStore[maximumSize=" + maximumSize + ", whenFull=" + whenFull + "]";
+  }
+
+  /**
+   * A record with its absolute deadline on the store's ticker. Immutable: every change is a new
+   * entry, so an entry handed back unchanged by a compute keeps its deadline.
+   */
+  private static final class Entry {
+    final Fingerprint fingerprint;
+    final LeaseToken token; // null once completed
+    final byte[] result; // null while in progress
+    final long deadline;
+
+    Entry(Fingerprint fingerprint, LeaseToken token, byte[] result, long deadline) {
+      this.fingerprint = fingerprint;
+      this.token = token;
+      this.result = result;
+      this.deadline = deadline;
+    }
+
+    boolean heldBy(LeaseToken candidate) {
+      return token != null && token.equals(candidate);
+    }
+
+    StoredRecord toRecord() {
+      return result == null
+          ? new StoredRecord.InProgress(fingerprint)
+          : new StoredRecord.Completed(fingerprint, result.clone());
+    }
+  }
+
+  /** Expires each entry at its own deadline; a read does not move it. */
+  private static final class DeadlineExpiry implements Expiry<IdempotencyKey, Entry> {
+    @Override
+    public long expireAfterCreate(IdempotencyKey key, Entry entry, long currentTime) {
+      return Math.max(0, entry.deadline - currentTime);
+    }
+
+    @Override
+    public long expireAfterUpdate(IdempotencyKey key, Entry entry, long currentTime, long currentDuration) {
+      return Math.max(0, entry.deadline - currentTime);
+    }
+
+    @Override
+    public long expireAfterRead(IdempotencyKey key, Entry entry, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
+  }
+
+  /** Builds a {@link MemoryStore}. */
+  public static final class Builder {
+    private long maximumSize = DEFAULT_MAXIMUM_SIZE;
+    private WhenFull whenFull = WhenFull.EVICT_SOONEST_EXPIRING;
+    private Clock clock;
+    private IdempotencyListener listener = IdempotencyListener.NOOP;
+
+    private Builder() {}
+
+    /** Most records held at once, in progress and completed. Default 10,000. */
+    public Builder maximumSize(long maximumSize) {
+      if (maximumSize < 1) {
+        throw new IllegalArgumentException("maximumSize must be at least 1, was " + maximumSize);
+      }
+      this.maximumSize = maximumSize;
+      return this;
+    }
+
+    public Builder whenFull(WhenFull whenFull) {
+      this.whenFull = Objects.requireNonNull(whenFull, "whenFull");
+      return this;
+    }
+
+    /** The clock that decides expiry. Default: the JVM's monotonic clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Told about evictions and refusals. */
+    public Builder listener(IdempotencyListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    public MemoryStore build() {
+      return new MemoryStore(this);
+    }
+  }
+}

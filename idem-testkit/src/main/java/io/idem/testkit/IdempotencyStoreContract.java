@@ -1,0 +1,461 @@
+package io.idem.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.idem.Fingerprint;
+import io.idem.IdempotencyKey;
+import io.idem.LeaseToken;
+import io.idem.spi.IdempotencyStore;
+import io.idem.spi.LeaseExtendingStore;
+import io.idem.spi.Reservation;
+import io.idem.spi.StoredRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link IdempotencyStore} passes, against its real backend. A store module adds
+ * one short subclass that starts the backend and implements {@link #createStore()}.
+ *
+ * <p>Each test works in a fresh random namespace, so a subclass may share one store or server
+ * across tests. Expiry is driven through {@link #elapse(Duration)}: stores on a server clock sleep
+ * (the default), stores on an injected clock advance it.
+ */
+public abstract class IdempotencyStoreContract {
+
+  /** Long enough that no live lease expires during a test. */
+  protected static final Duration LONG = Duration.ofMinutes(5);
+
+  protected IdempotencyStore store;
+  protected String namespace;
+
+  /** A store under test, connected to the real backend. Called before each test. */
+  protected abstract IdempotencyStore createStore();
+
+  /** Closes the store; override to keep a shared one open. */
+  protected void closeStore(IdempotencyStore store) {
+    store.close();
+  }
+
+  /** Lets {@code duration} pass for the store's clock. */
+  protected void elapse(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A lease that expiry tests wait out; short, but long enough for a few round trips to the backend. */
+  protected Duration shortLease() {
+    return Duration.ofMillis(600);
+  }
+
+  /** Threads racing for one key. The contract requires at least 16. */
+  protected int raceThreads() {
+    return 16;
+  }
+
+  /** Rounds of the one-key race. The contract requires at least 200. */
+  protected int raceRounds() {
+    return 200;
+  }
+
+  @BeforeEach
+  void openStore() {
+    store = createStore();
+    namespace = "contract-" + UUID.randomUUID();
+  }
+
+  @AfterEach
+  void tearDownStore() {
+    if (store != null) {
+      closeStore(store);
+    }
+  }
+
+  protected IdempotencyKey key(String key) {
+    return IdempotencyKey.of(namespace, "tenant", key);
+  }
+
+  protected static Fingerprint fingerprint(String request) {
+    return Fingerprint.of(request);
+  }
+
+  protected LeaseToken acquire(IdempotencyKey key, Fingerprint fingerprint, Duration lease) {
+    LeaseToken token = LeaseToken.random();
+    Reservation reservation = store.reserve(key, fingerprint, token, lease);
+    assertThat(reservation).as("reserve of a free key").isEqualTo(new Reservation.Acquired(token));
+    return token;
+  }
+
+  protected LeaseToken acquire(IdempotencyKey key) {
+    return acquire(key, fingerprint("request"), LONG);
+  }
+
+  private void elapsePast(Duration lease) {
+    elapse(lease.plus(lease.dividedBy(2)).plusMillis(50));
+  }
+
+  @Nested
+  class Reserve {
+
+    @Test
+    void reserveAcquiresAbsentKey() {
+      LeaseToken token = LeaseToken.random();
+      Reservation reservation = store.reserve(key("k"), fingerprint("a"), token, LONG);
+      assertThat(reservation).isEqualTo(new Reservation.Acquired(token));
+      assertThat(store.find(key("k"))).contains(new StoredRecord.InProgress(fingerprint("a")));
+    }
+
+    @Test
+    void secondReserveSeesInProgressWithFirstFingerprint() {
+      acquire(key("k"), fingerprint("first"), LONG);
+      Reservation again = store.reserve(key("k"), fingerprint("second"), LeaseToken.random(), LONG);
+      assertThat(again).isEqualTo(new Reservation.Found(new StoredRecord.InProgress(fingerprint("first"))));
+    }
+
+    @Test
+    void secondReserveLeavesTheHolderInCharge() {
+      LeaseToken holder = acquire(key("k"));
+      store.reserve(key("k"), fingerprint("request"), LeaseToken.random(), LONG);
+      assertThat(store.complete(key("k"), holder, bytes("done"), LONG)).isTrue();
+    }
+
+    @Test
+    void reserveOfCompletedKeyReturnsTheResult() {
+      LeaseToken token = acquire(key("k"), fingerprint("a"), LONG);
+      store.complete(key("k"), token, bytes("result"), LONG);
+      Reservation again = store.reserve(key("k"), fingerprint("a"), LeaseToken.random(), LONG);
+      assertThat(again).isEqualTo(new Reservation.Found(new StoredRecord.Completed(fingerprint("a"), bytes("result"))));
+    }
+
+    @Test
+    void keysAreScopedByNamespaceTenantAndKey() {
+      List<IdempotencyKey> distinct = List.of(
+          IdempotencyKey.of(namespace, "t", "k"),
+          IdempotencyKey.of(namespace, "t", "k2"),
+          IdempotencyKey.of(namespace, "t2", "k"),
+          IdempotencyKey.of(namespace, "", "k"),
+          IdempotencyKey.of(namespace + "x", "t", "k"),
+          // Parts holding the separators of the encoded form must not collide.
+          IdempotencyKey.of(namespace, "a|1:b", "c"),
+          IdempotencyKey.of(namespace, "a", "1:b|c"),
+          IdempotencyKey.of(namespace + "|1:t", "", "k"));
+      for (IdempotencyKey key : distinct) {
+        acquire(key, fingerprint("a"), LONG);
+      }
+      store.purge(namespace + "x");
+      store.purge(namespace + "|1:t");
+    }
+  }
+
+  @Nested
+  class Complete {
+
+    @Test
+    void completeThenFindReturnsEmptyResult() {
+      assertRoundTrip(new byte[0]);
+    }
+
+    @Test
+    void completeThenFindReturnsEveryByteValue() {
+      byte[] all = new byte[512];
+      for (int i = 0; i < all.length; i++) {
+        all[i] = (byte) i;
+      }
+      assertRoundTrip(all);
+    }
+
+    @Test
+    void completeThenFindReturnsOneMebibyte() {
+      byte[] big = new byte[1024 * 1024];
+      new Random(42).nextBytes(big);
+      assertRoundTrip(big);
+    }
+
+    private void assertRoundTrip(byte[] result) {
+      LeaseToken token = acquire(key("k"), fingerprint("a"), LONG);
+      assertThat(store.complete(key("k"), token, result.clone(), LONG)).isTrue();
+      Optional<StoredRecord> found = store.find(key("k"));
+      assertThat(found).get().isInstanceOf(StoredRecord.Completed.class);
+      StoredRecord.Completed completed = (StoredRecord.Completed) found.get();
+      assertThat(completed.fingerprint()).isEqualTo(fingerprint("a"));
+      assertThat(completed.result()).isEqualTo(result);
+    }
+
+    @Test
+    void completeWithWrongTokenReturnsFalseAndChangesNothing() {
+      acquire(key("k"), fingerprint("a"), LONG);
+      assertThat(store.complete(key("k"), LeaseToken.random(), bytes("forged"), LONG)).isFalse();
+      assertThat(store.find(key("k"))).contains(new StoredRecord.InProgress(fingerprint("a")));
+    }
+
+    @Test
+    void secondCompleteIsRejectedAndKeepsTheFirstResult() {
+      LeaseToken token = acquire(key("k"), fingerprint("a"), LONG);
+      assertThat(store.complete(key("k"), token, bytes("first"), LONG)).isTrue();
+      assertThat(store.complete(key("k"), token, bytes("second"), LONG)).isFalse();
+      assertThat(store.find(key("k"))).contains(new StoredRecord.Completed(fingerprint("a"), bytes("first")));
+    }
+
+    @Test
+    void completeOfAbsentKeyReturnsFalseAndCreatesNothing() {
+      assertThat(store.complete(key("never"), LeaseToken.random(), bytes("x"), LONG)).isFalse();
+      assertThat(store.find(key("never"))).isEmpty();
+    }
+  }
+
+  @Nested
+  class Release {
+
+    @Test
+    void releaseByHolderMakesKeyAbsent() {
+      LeaseToken token = acquire(key("k"));
+      assertThat(store.release(key("k"), token)).isTrue();
+      assertThat(store.find(key("k"))).isEmpty();
+      acquire(key("k"));
+    }
+
+    @Test
+    void releaseWithWrongTokenReturnsFalseAndChangesNothing() {
+      acquire(key("k"), fingerprint("a"), LONG);
+      assertThat(store.release(key("k"), LeaseToken.random())).isFalse();
+      assertThat(store.find(key("k"))).contains(new StoredRecord.InProgress(fingerprint("a")));
+    }
+
+    @Test
+    void completedRecordCannotBeReleased() {
+      LeaseToken token = acquire(key("k"), fingerprint("a"), LONG);
+      store.complete(key("k"), token, bytes("r"), LONG);
+      assertThat(store.release(key("k"), token)).isFalse();
+      assertThat(store.find(key("k"))).contains(new StoredRecord.Completed(fingerprint("a"), bytes("r")));
+    }
+
+    @Test
+    void releaseOfAbsentKeyReturnsFalse() {
+      assertThat(store.release(key("never"), LeaseToken.random())).isFalse();
+    }
+  }
+
+  @Nested
+  class ExpiryAndFencing {
+
+    @Test
+    void expiredLeaseIsTakenOverWithNewToken() {
+      LeaseToken first = acquire(key("k"), fingerprint("a"), shortLease());
+      elapsePast(shortLease());
+      assertThat(store.find(key("k"))).as("an expired lease is absent").isEmpty();
+      LeaseToken second = acquire(key("k"), fingerprint("b"), LONG);
+      assertThat(second).isNotEqualTo(first);
+      assertThat(store.find(key("k"))).contains(new StoredRecord.InProgress(fingerprint("b")));
+    }
+
+    @Test
+    void staleTokenCannotCompleteAfterTakeover() {
+      LeaseToken stale = acquire(key("k"), fingerprint("a"), shortLease());
+      elapsePast(shortLease());
+      LeaseToken current = acquire(key("k"), fingerprint("a"), LONG);
+      assertThat(store.complete(key("k"), stale, bytes("late"), LONG)).isFalse();
+      assertThat(store.find(key("k"))).contains(new StoredRecord.InProgress(fingerprint("a")));
+      assertThat(store.complete(key("k"), current, bytes("current"), LONG)).isTrue();
+    }
+
+    @Test
+    void staleTokenCannotReleaseAfterTakeover() {
+      LeaseToken stale = acquire(key("k"), fingerprint("a"), shortLease());
+      elapsePast(shortLease());
+      acquire(key("k"), fingerprint("a"), LONG);
+      assertThat(store.release(key("k"), stale)).isFalse();
+      assertThat(store.find(key("k"))).contains(new StoredRecord.InProgress(fingerprint("a")));
+    }
+
+    @Test
+    void staleTokenCannotExtendAfterTakeover() {
+      LeaseExtendingStore extending = extendingStore();
+      LeaseToken stale = acquire(key("k"), fingerprint("a"), shortLease());
+      elapsePast(shortLease());
+      acquire(key("k"), fingerprint("a"), LONG);
+      assertThat(extending.extend(key("k"), stale, LONG)).isFalse();
+    }
+
+    @Test
+    void expiredLeaseCannotBeCompletedEvenWithoutTakeover() {
+      LeaseToken token = acquire(key("k"), fingerprint("a"), shortLease());
+      elapsePast(shortLease());
+      assertThat(store.complete(key("k"), token, bytes("late"), LONG)).isFalse();
+      assertThat(store.find(key("k"))).isEmpty();
+    }
+
+    @Test
+    void retentionExpiryMakesKeyAbsent() {
+      LeaseToken token = acquire(key("k"), fingerprint("a"), LONG);
+      assertThat(store.complete(key("k"), token, bytes("r"), shortLease())).isTrue();
+      assertThat(store.find(key("k"))).isPresent();
+      elapsePast(shortLease());
+      assertThat(store.find(key("k"))).isEmpty();
+      acquire(key("k"), fingerprint("b"), LONG);
+    }
+  }
+
+  @Nested
+  class Extend {
+
+    @Test
+    void extendKeepsLeaseAlivePastItsFirstExpiry() {
+      LeaseExtendingStore extending = extendingStore();
+      Duration lease = shortLease();
+      LeaseToken token = acquire(key("k"), fingerprint("a"), lease);
+      elapse(lease.dividedBy(2));
+      assertThat(extending.extend(key("k"), token, lease.multipliedBy(4))).isTrue();
+      elapsePast(lease);
+      assertThat(store.reserve(key("k"), fingerprint("a"), LeaseToken.random(), LONG))
+          .isEqualTo(new Reservation.Found(new StoredRecord.InProgress(fingerprint("a"))));
+      assertThat(store.complete(key("k"), token, bytes("r"), LONG)).isTrue();
+    }
+
+    @Test
+    void extendWithWrongTokenReturnsFalse() {
+      LeaseExtendingStore extending = extendingStore();
+      acquire(key("k"));
+      assertThat(extending.extend(key("k"), LeaseToken.random(), LONG)).isFalse();
+    }
+
+    @Test
+    void extendOfCompletedRecordReturnsFalseAndKeepsIt() {
+      LeaseExtendingStore extending = extendingStore();
+      LeaseToken token = acquire(key("k"), fingerprint("a"), LONG);
+      store.complete(key("k"), token, bytes("r"), LONG);
+      assertThat(extending.extend(key("k"), token, LONG)).isFalse();
+      assertThat(store.find(key("k"))).contains(new StoredRecord.Completed(fingerprint("a"), bytes("r")));
+    }
+  }
+
+  @Nested
+  class DeleteAndPurge {
+
+    @Test
+    void findOfAbsentKeyIsEmpty() {
+      assertThat(store.find(key("never"))).isEmpty();
+    }
+
+    @Test
+    void deleteRemovesInProgressAndCompletedRecords() {
+      acquire(key("running"));
+      LeaseToken token = acquire(key("done"));
+      store.complete(key("done"), token, bytes("r"), LONG);
+      assertThat(store.delete(key("running"))).isTrue();
+      assertThat(store.delete(key("done"))).isTrue();
+      assertThat(store.find(key("running"))).isEmpty();
+      assertThat(store.find(key("done"))).isEmpty();
+      assertThat(store.delete(key("done"))).isFalse();
+    }
+
+    @Test
+    void purgeRemovesOneNamespaceOnly() {
+      String other = namespace + "-other";
+      String prefixed = namespace + "|x";
+      IdempotencyKey otherKey = IdempotencyKey.of(other, "tenant", "k");
+      IdempotencyKey prefixedKey = IdempotencyKey.of(prefixed, "tenant", "k");
+      acquire(key("a"));
+      LeaseToken token = acquire(key("b"));
+      store.complete(key("b"), token, bytes("r"), LONG);
+      acquire(IdempotencyKey.of(namespace, "other-tenant", "c"));
+      acquire(otherKey);
+      acquire(prefixedKey);
+      try {
+        assertThat(store.purge(namespace)).isEqualTo(3);
+        assertThat(store.find(key("a"))).isEmpty();
+        assertThat(store.find(key("b"))).isEmpty();
+        assertThat(store.find(otherKey)).isPresent();
+        assertThat(store.find(prefixedKey)).isPresent();
+      } finally {
+        store.purge(other);
+        store.purge(prefixed);
+      }
+    }
+
+    @Test
+    void purgeOfEmptyNamespaceRemovesNothing() {
+      assertThat(store.purge(namespace)).isZero();
+    }
+  }
+
+  @Nested
+  class Races {
+
+    @Test
+    void exactlyOneOfManyThreadsReservesOneKeyEveryRound() throws Exception {
+      int threads = raceThreads();
+      assertThat(threads).as("the contract races at least 16 threads").isGreaterThanOrEqualTo(16);
+      assertThat(raceRounds()).as("the contract races at least 200 rounds").isGreaterThanOrEqualTo(200);
+      try (RaceTester race = new RaceTester(threads)) {
+        for (int round = 0; round < raceRounds(); round++) {
+          IdempotencyKey key = key("race-" + round);
+          List<Reservation> results = race.race(i -> () ->
+              store.reserve(key, fingerprint("same"), LeaseToken.random(), LONG));
+          long winners = results.stream().filter(r -> r instanceof Reservation.Acquired).count();
+          assertThat(winners).as("winners in round %d", round).isEqualTo(1);
+          assertThat(results).filteredOn(r -> r instanceof Reservation.Found)
+              .allSatisfy(r -> assertThat(((Reservation.Found) r).record())
+                  .isEqualTo(new StoredRecord.InProgress(fingerprint("same"))));
+        }
+      }
+    }
+
+    @Test
+    void manyDistinctKeysReservedConcurrentlyAllSucceed() throws Exception {
+      int perThread = 50;
+      try (RaceTester race = new RaceTester(raceThreads())) {
+        List<Integer> acquired = race.race(thread -> () -> {
+          int count = 0;
+          for (int i = 0; i < perThread; i++) {
+            IdempotencyKey key = key("distinct-" + thread + "-" + i);
+            if (store.reserve(key, fingerprint("r"), LeaseToken.random(), LONG) instanceof Reservation.Acquired) {
+              count++;
+            }
+          }
+          return count;
+        });
+        assertThat(acquired).containsOnly(perThread);
+      }
+    }
+
+    @Test
+    void completionRacingTakeoverHasOneWinner() throws Exception {
+      // The holder completes at the moment its lease expires while others take over: afterwards the key
+      // is either completed by the holder or held by exactly one newcomer, never both.
+      try (RaceTester race = new RaceTester(raceThreads())) {
+        for (int round = 0; round < 5; round++) {
+          IdempotencyKey key = key("fence-" + round);
+          LeaseToken stale = acquire(key, fingerprint("a"), shortLease());
+          elapsePast(shortLease());
+          List<Object> results = race.race(i -> () -> i == 0
+              ? store.complete(key, stale, bytes("late"), LONG)
+              : store.reserve(key, fingerprint("a"), LeaseToken.random(), LONG));
+          assertThat(results.get(0)).as("the expired holder's completion").isEqualTo(false);
+          assertThat(results).filteredOn(r -> r instanceof Reservation.Acquired).hasSize(1);
+        }
+      }
+    }
+  }
+
+  /** The store as a {@link LeaseExtendingStore}, or a skipped test when it has no such capability. */
+  protected LeaseExtendingStore extendingStore() {
+    assumeTrue(store instanceof LeaseExtendingStore,
+        () -> store.getClass().getSimpleName() + " cannot extend leases (not a LeaseExtendingStore)");
+    return (LeaseExtendingStore) store;
+  }
+
+  protected static byte[] bytes(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+}
