@@ -1,0 +1,122 @@
+package io.idem.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.idem.Fingerprint;
+import io.idem.IdempotencyKey;
+import io.idem.IdempotencyListener;
+import io.idem.LeaseToken;
+import io.idem.StoreCapacityExceededException;
+import io.idem.spi.Reservation;
+import io.idem.testkit.ManualClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class MemoryStoreCapacityTest {
+
+  private final ManualClock clock = new ManualClock();
+  private final List<String> evicted = new CopyOnWriteArrayList<>();
+  private final List<String> refused = new CopyOnWriteArrayList<>();
+  private final IdempotencyListener listener = new IdempotencyListener() {
+    @Override
+    public void onRecordEvicted(IdempotencyKey key) {
+      evicted.add(key.key());
+    }
+
+    @Override
+    public void onReservationRefused(IdempotencyKey key) {
+      refused.add(key.key());
+    }
+  };
+
+  private MemoryStore store(MemoryStore.WhenFull whenFull) {
+    return MemoryStore.builder().maximumSize(3).whenFull(whenFull).clock(clock).listener(listener).build();
+  }
+
+  private static IdempotencyKey key(String k) {
+    return IdempotencyKey.of("ns", k);
+  }
+
+  private static LeaseToken reserve(MemoryStore store, String k) {
+    LeaseToken token = LeaseToken.random();
+    Reservation r = store.reserve(key(k), Fingerprint.EMPTY, token, Duration.ofMinutes(1));
+    assertThat(r).isEqualTo(new Reservation.Acquired(token));
+    return token;
+  }
+
+  private static void completed(MemoryStore store, String k, Duration retention) {
+    store.complete(key(k), reserve(store, k), new byte[] {1}, retention);
+  }
+
+  @Test
+  void fullStoreEvictsTheCompletedRecordClosestToExpiry() {
+    MemoryStore store = store(MemoryStore.WhenFull.EVICT_SOONEST_EXPIRING);
+    completed(store, "late", Duration.ofHours(3));
+    completed(store, "soon", Duration.ofHours(1));
+    completed(store, "middle", Duration.ofHours(2));
+    reserve(store, "new");
+    assertThat(evicted).containsExactly("soon");
+    assertThat(store.find(key("soon"))).isEmpty();
+    assertThat(store.find(key("late"))).isPresent();
+    assertThat(store.find(key("middle"))).isPresent();
+    assertThat(store.size()).isEqualTo(3);
+  }
+
+  @Test
+  void inProgressRecordsAreNeverEvicted() {
+    MemoryStore store = store(MemoryStore.WhenFull.EVICT_SOONEST_EXPIRING);
+    reserve(store, "a");
+    reserve(store, "b");
+    completed(store, "done", Duration.ofDays(1));
+    reserve(store, "c");
+    assertThat(evicted).containsExactly("done");
+    assertThatThrownBy(() -> store.reserve(key("d"), Fingerprint.EMPTY, LeaseToken.random(), Duration.ofMinutes(1)))
+        .isInstanceOf(StoreCapacityExceededException.class).hasMessageContaining("in progress");
+    assertThat(store.find(key("a"))).isPresent();
+    assertThat(store.find(key("b"))).isPresent();
+    assertThat(store.find(key("c"))).isPresent();
+    assertThat(refused).containsExactly("d");
+  }
+
+  @Test
+  void refusingStoreKeepsEveryResultAndRefusesNewKeys() {
+    MemoryStore store = store(MemoryStore.WhenFull.REFUSE_NEW);
+    completed(store, "a", Duration.ofHours(1));
+    completed(store, "b", Duration.ofHours(1));
+    completed(store, "c", Duration.ofHours(1));
+    assertThatThrownBy(() -> store.reserve(key("d"), Fingerprint.EMPTY, LeaseToken.random(), Duration.ofMinutes(1)))
+        .isInstanceOf(StoreCapacityExceededException.class).hasMessageContaining("maximumSize");
+    assertThat(evicted).isEmpty();
+    assertThat(refused).containsExactly("d");
+  }
+
+  @Test
+  void fullStoreStillAnswersForKeysItHolds() {
+    MemoryStore store = store(MemoryStore.WhenFull.REFUSE_NEW);
+    completed(store, "a", Duration.ofHours(1));
+    completed(store, "b", Duration.ofHours(1));
+    completed(store, "c", Duration.ofHours(1));
+    assertThat(store.reserve(key("a"), Fingerprint.EMPTY, LeaseToken.random(), Duration.ofMinutes(1)))
+        .isInstanceOf(Reservation.Found.class);
+  }
+
+  @Test
+  void expiredRecordsFreeTheirPlace() {
+    MemoryStore store = store(MemoryStore.WhenFull.REFUSE_NEW);
+    completed(store, "a", Duration.ofSeconds(1));
+    completed(store, "b", Duration.ofSeconds(1));
+    completed(store, "c", Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(2));
+    reserve(store, "d");
+    assertThat(refused).isEmpty();
+  }
+
+  @Test
+  void maximumSizeMustBePositive() {
+    assertThatThrownBy(() -> MemoryStore.builder().maximumSize(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 0");
+  }
+}
