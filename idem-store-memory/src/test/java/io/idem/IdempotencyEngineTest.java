@@ -12,6 +12,7 @@ import io.idem.memory.MemoryStore;
 import io.idem.spi.IdempotencyStore;
 import io.idem.spi.Reservation;
 import io.idem.testkit.ManualClock;
+import io.idem.testkit.RaceTester;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -72,6 +73,22 @@ class IdempotencyEngineTest {
     Outcome<byte[]> replay = engine.execute(key, request, () -> new byte[0]);
     assertThat(replay).isInstanceOf(Outcome.Replayed.class);
     assertThat(replay.orElseThrow()).isEqualTo(result);
+  }
+
+  @Test
+  void concurrentDuplicatesRunTheWorkOnceEveryRound() throws Exception {
+    try (RaceTester race = new RaceTester(16)) {
+      for (int round = 0; round < 50; round++) {
+        IdempotencyKey roundKey = IdempotencyKey.of("payments", "alice", "race-" + round);
+        AtomicInteger roundRuns = new AtomicInteger();
+        List<Outcome<String>> outcomes = race.race(i -> () -> engine.execute(roundKey, request,
+            () -> "run-" + roundRuns.incrementAndGet(), ResultCodec.utf8()));
+        assertThat(roundRuns).as("runs in round %d", round).hasValue(1);
+        assertThat(outcomes).filteredOn(Outcome::executed).hasSize(1);
+        assertThat(outcomes).filteredOn(o -> !o.executed())
+            .allSatisfy(o -> assertThat(o).isIn(new Outcome.InProgress<>(), new Outcome.Replayed<>("run-1")));
+      }
+    }
   }
 
   @Test
