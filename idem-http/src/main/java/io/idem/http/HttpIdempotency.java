@@ -1,0 +1,184 @@
+package io.idem.http;
+
+import io.idem.Admission;
+import io.idem.CorruptRecordException;
+import io.idem.Fingerprint;
+import io.idem.Idempotency;
+import io.idem.IdempotencyKey;
+import io.idem.InvalidKeyException;
+import io.idem.ResultCodec;
+import io.idem.StoreCapacityExceededException;
+import io.idem.StoreUnavailableException;
+import io.idem.StoredResponse;
+import io.idem.StoredResponse.Header;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The {@code Idempotency-Key} semantics of Idem, independent of any web framework. An adapter calls
+ * {@link #begin} for every request and does what the {@link HttpDecision} says:
+ *
+ * <ul>
+ *   <li>a method that is not covered, or no key where none is required: pass through untouched;</li>
+ *   <li>a missing key where required, a malformed key or tenant: 400 problem+json;</li>
+ *   <li>a new key: run the handler ({@link HttpDecision.Execute}) and finish the {@link HttpAttempt};</li>
+ *   <li>a completed key with the same fingerprint: the stored response, byte for byte, without
+ *       hop-by-hop headers, plus {@code Idempotent-Replayed: true};</li>
+ *   <li>a running key: 409 with {@code Retry-After}, or, when the engine's
+ *       {@code waitForInProgress} is set, the replay once the first request completes;</li>
+ *   <li>a key used with another fingerprint: 422;</li>
+ *   <li>a store that does not answer: 503 with {@code Retry-After} and the handler does not run,
+ *       unless {@link HttpIdempotencyConfig#failOpen()}.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. Closing it does not close the engine or the store.
+ */
+public final class HttpIdempotency {
+
+  /** Added to every replayed response. */
+  public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+  private static final System.Logger LOG = System.getLogger(HttpIdempotency.class.getName());
+  private static final HttpDecision PASS_THROUGH = new HttpDecision.PassThrough();
+
+  private final Idempotency engine;
+  private final HttpIdempotencyConfig config;
+
+  private HttpIdempotency(Idempotency engine, HttpIdempotencyConfig config) {
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  public static HttpIdempotency create(Idempotency engine, HttpIdempotencyConfig config) {
+    return new HttpIdempotency(engine, config);
+  }
+
+  public static HttpIdempotency create(Idempotency engine) {
+    return new HttpIdempotency(engine, HttpIdempotencyConfig.ofDefaults());
+  }
+
+  public HttpIdempotencyConfig config() {
+    return config;
+  }
+
+  public Idempotency engine() {
+    return engine;
+  }
+
+  /** Decides what to do with a request. Never throws for anything the client sent or the store did. */
+  public HttpDecision begin(HttpRequestView request) {
+    if (!config.methods().contains(request.method().toUpperCase(Locale.ROOT))) {
+      return PASS_THROUGH;
+    }
+    List<String> values = request.headers(config.headerName());
+    if (values.isEmpty()) {
+      if (config.keyRequired(request)) {
+        return respond(Problems.of(ProblemType.KEY_MISSING, request.method() + " " + request.path()
+            + " requires the " + config.headerName() + " header"));
+      }
+      return PASS_THROUGH;
+    }
+    String key;
+    try {
+      key = KeyHeader.parse(config.headerName(), values);
+    } catch (InvalidKeyException e) {
+      return respond(Problems.of(ProblemType.KEY_MALFORMED, e.getMessage()));
+    }
+    IdempotencyKey scoped;
+    try {
+      scoped = new IdempotencyKey(config.namespace(), config.tenantResolver().tenant(request), key);
+    } catch (InvalidKeyException e) {
+      return respond(Problems.of(ProblemType.TENANT_INVALID, e.getMessage()));
+    }
+    Fingerprint fingerprint;
+    try {
+      fingerprint = config.fingerprinter().fingerprint(request);
+    } catch (RequestBodyTooLargeException e) {
+      return respond(Problems.of(ProblemType.REQUEST_TOO_LARGE, e.getMessage() + "; it cannot be fingerprinted"));
+    } catch (UncheckedIOException e) {
+      return respond(Problems.of(ProblemType.REQUEST_UNREADABLE, "the request body could not be read: "
+          + e.getCause().getMessage()));
+    }
+    return admit(scoped, fingerprint);
+  }
+
+  private HttpDecision admit(IdempotencyKey key, Fingerprint fingerprint) {
+    Admission admission;
+    try {
+      admission = engine.begin(key, fingerprint);
+    } catch (StoreUnavailableException e) {
+      return storeDown(key, ProblemType.STORE_UNAVAILABLE, "the idempotency store did not answer; "
+          + "the request was not processed", e);
+    } catch (StoreCapacityExceededException e) {
+      return storeDown(key, ProblemType.STORE_FULL, "the idempotency store is full; "
+          + "the request was not processed", e);
+    } catch (CorruptRecordException e) {
+      LOG.log(Level.ERROR, "record for " + key + " is unreadable", e);
+      return respond(Problems.of(ProblemType.RECORD_UNREADABLE, "the record kept for this key cannot be read; "
+          + "the request was not processed"));
+    }
+    if (admission instanceof Admission.Proceed proceed) {
+      return new HttpDecision.Execute(new HttpAttempt(proceed.attempt(), config));
+    }
+    if (admission instanceof Admission.Replay replay) {
+      return replay(key, replay.payload());
+    }
+    if (admission instanceof Admission.ReplayFailure failure) {
+      return replayFailure(failure);
+    }
+    if (admission instanceof Admission.InProgress) {
+      return respond(Problems.of(ProblemType.REQUEST_IN_PROGRESS, "a request with this "
+          + config.headerName() + " is still being processed; retry later", config.inProgressRetryAfter()));
+    }
+    return respond(Problems.of(ProblemType.KEY_REUSED, "this " + config.headerName()
+        + " was used for a different request (method, path, query or body differ)"));
+  }
+
+  private HttpDecision replay(IdempotencyKey key, byte[] payload) {
+    StoredResponse stored;
+    try {
+      stored = ResultCodec.responses().decode(payload);
+    } catch (CorruptRecordException e) {
+      LOG.log(Level.ERROR, "stored response for " + key + " is unreadable", e);
+      return respond(Problems.of(ProblemType.RECORD_UNREADABLE, "the response kept for this key cannot be read"));
+    }
+    List<Header> headers = new ArrayList<>(HopByHop.strip(stored.headers()));
+    headers.add(new Header(REPLAYED_HEADER, "true"));
+    return respond(new StoredResponse(stored.status(), headers, stored.body()));
+  }
+
+  private HttpDecision replayFailure(Admission.ReplayFailure failure) {
+    StoredResponse problem;
+    if (ResponseNotStored.TYPE.equals(failure.exceptionType())) {
+      int status = ResponseNotStored.originalStatus(failure.message());
+      problem = Problems.of(ProblemType.RESPONSE_NOT_STORED, "the request with this key was processed, but its "
+          + "response was over the " + config.maxStoredResponseBytes() + " byte limit and was not kept; "
+          + "it will not be processed again", null, Map.of("original_status", status));
+    } else {
+      problem = Problems.of(ProblemType.STORED_FAILURE, "the request with this key failed and will not be "
+          + "processed again", null, Map.of("exception", failure.exceptionType()));
+    }
+    List<Header> headers = new ArrayList<>(problem.headers());
+    headers.add(new Header(REPLAYED_HEADER, "true"));
+    return respond(new StoredResponse(problem.status(), headers, problem.body()));
+  }
+
+  private HttpDecision storeDown(IdempotencyKey key, ProblemType problem, String detail, RuntimeException cause) {
+    if (config.failOpen()) {
+      LOG.log(Level.WARNING, "idempotency store failed for " + key + "; failing open, the request runs unprotected",
+          cause);
+      return PASS_THROUGH;
+    }
+    LOG.log(Level.WARNING, "idempotency store failed for " + key + "; answering " + problem.status(), cause);
+    return respond(Problems.of(problem, detail, config.unavailableRetryAfter()));
+  }
+
+  private static HttpDecision respond(StoredResponse response) {
+    return new HttpDecision.Respond(response);
+  }
+}

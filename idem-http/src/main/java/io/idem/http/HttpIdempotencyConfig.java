@@ -1,0 +1,269 @@
+package io.idem.http;
+
+import io.idem.IdempotencyKey;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * How the HTTP layer applies idempotency. Immutable; built once with {@link #custom()} or taken as
+ * {@link #ofDefaults()}. Each setter rejects a bad value at once, naming it.
+ *
+ * <p>Defaults: header {@code Idempotency-Key}, namespace {@code http}, methods POST and PATCH, no
+ * route requires a key, tenant = authenticated principal, fingerprint = method + path + query + body,
+ * responses under 500 are stored, at most 1 MiB of response is stored, request bodies up to 8 MiB are
+ * fingerprinted, fail closed, {@code Retry-After: 1} while in progress and {@code 5} when the store is
+ * down.
+ */
+public final class HttpIdempotencyConfig {
+
+  public static final String DEFAULT_HEADER_NAME = "Idempotency-Key";
+  public static final String DEFAULT_NAMESPACE = "http";
+  public static final int DEFAULT_MAX_STORED_RESPONSE_BYTES = 1024 * 1024;
+  public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 8 * 1024 * 1024;
+
+  /** Which responses are kept for replay. */
+  public enum StorePolicy {
+    /** Responses with status below 500; a 5xx or an exception releases the key so a retry runs again. Default. */
+    BELOW_500,
+    /** Every response, 5xx included, and a handler's exception: Stripe's behaviour. */
+    EVERYTHING
+  }
+
+  private final String headerName;
+  private final String namespace;
+  private final Set<String> methods;
+  private final Predicate<HttpRequestView> keyRequired;
+  private final TenantResolver tenantResolver;
+  private final RequestFingerprinter fingerprinter;
+  private final StorePolicy storePolicy;
+  private final int maxStoredResponseBytes;
+  private final int maxRequestBodyBytes;
+  private final boolean failOpen;
+  private final Duration inProgressRetryAfter;
+  private final Duration unavailableRetryAfter;
+
+  private HttpIdempotencyConfig(Builder b) {
+    this.headerName = b.headerName;
+    this.namespace = b.namespace;
+    this.methods = b.methods;
+    this.keyRequired = b.keyRequired;
+    this.tenantResolver = b.tenantResolver;
+    this.fingerprinter = b.fingerprinter;
+    this.storePolicy = b.storePolicy;
+    this.maxStoredResponseBytes = b.maxStoredResponseBytes;
+    this.maxRequestBodyBytes = b.maxRequestBodyBytes;
+    this.failOpen = b.failOpen;
+    this.inProgressRetryAfter = b.inProgressRetryAfter;
+    this.unavailableRetryAfter = b.unavailableRetryAfter;
+  }
+
+  public static HttpIdempotencyConfig ofDefaults() {
+    return custom().build();
+  }
+
+  public static Builder custom() {
+    return new Builder();
+  }
+
+  public String headerName() {
+    return headerName;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  /** Upper-case method names that Idem covers; every other method passes through untouched. */
+  public Set<String> methods() {
+    return methods;
+  }
+
+  /** Whether a covered request must carry a key (400 when it does not). */
+  public boolean keyRequired(HttpRequestView request) {
+    return keyRequired.test(request);
+  }
+
+  public TenantResolver tenantResolver() {
+    return tenantResolver;
+  }
+
+  public RequestFingerprinter fingerprinter() {
+    return fingerprinter;
+  }
+
+  public StorePolicy storePolicy() {
+    return storePolicy;
+  }
+
+  /** The largest response body kept for replay; a larger one is sent in full but never replayed. */
+  public int maxStoredResponseBytes() {
+    return maxStoredResponseBytes;
+  }
+
+  /** The largest request body Idem buffers to fingerprint; a larger one is answered 413. */
+  public int maxRequestBodyBytes() {
+    return maxRequestBodyBytes;
+  }
+
+  /** Whether a request runs unprotected when the store is unreachable (default false: 503). */
+  public boolean failOpen() {
+    return failOpen;
+  }
+
+  public Duration inProgressRetryAfter() {
+    return inProgressRetryAfter;
+  }
+
+  public Duration unavailableRetryAfter() {
+    return unavailableRetryAfter;
+  }
+
+  @Override
+  public String toString() {
+    return "HttpIdempotencyConfig[header=" + headerName + ", namespace=" + namespace + ", methods=" + methods
+        + ", store=" + storePolicy + ", maxStoredResponseBytes=" + maxStoredResponseBytes
+        + ", maxRequestBodyBytes=" + maxRequestBodyBytes + ", failOpen=" + failOpen + "]";
+  }
+
+  /** Builds an {@link HttpIdempotencyConfig}. */
+  public static final class Builder {
+    private String headerName = DEFAULT_HEADER_NAME;
+    private String namespace = DEFAULT_NAMESPACE;
+    private Set<String> methods = Set.of("POST", "PATCH");
+    private Predicate<HttpRequestView> keyRequired = request -> false;
+    private TenantResolver tenantResolver = TenantResolver.principal();
+    private RequestFingerprinter fingerprinter = RequestFingerprinter.methodPathQueryBody();
+    private StorePolicy storePolicy = StorePolicy.BELOW_500;
+    private int maxStoredResponseBytes = DEFAULT_MAX_STORED_RESPONSE_BYTES;
+    private int maxRequestBodyBytes = DEFAULT_MAX_REQUEST_BODY_BYTES;
+    private boolean failOpen;
+    private Duration inProgressRetryAfter = Duration.ofSeconds(1);
+    private Duration unavailableRetryAfter = Duration.ofSeconds(5);
+
+    private Builder() {}
+
+    /** The request header that carries the key. Default {@code Idempotency-Key}. */
+    public Builder headerName(String headerName) {
+      Objects.requireNonNull(headerName, "headerName");
+      if (headerName.isEmpty() || !headerName.chars().allMatch(Builder::isTokenChar)) {
+        throw new IllegalArgumentException("headerName must be a non-empty HTTP token, was \"" + headerName + "\"");
+      }
+      this.headerName = headerName;
+      return this;
+    }
+
+    /** The namespace of every stored key, so several APIs can share one store. Default {@code http}. */
+    public Builder namespace(String namespace) {
+      IdempotencyKey.validateNamespace(namespace);
+      this.namespace = namespace;
+      return this;
+    }
+
+    /** The methods Idem covers, case-insensitive. Default POST and PATCH. */
+    public Builder methods(String... methods) {
+      if (methods.length == 0) {
+        throw new IllegalArgumentException("methods must name at least one method");
+      }
+      this.methods = Arrays.stream(methods)
+          .map(m -> {
+            if (m == null || m.isEmpty() || !m.chars().allMatch(Builder::isTokenChar)) {
+              throw new IllegalArgumentException("not an HTTP method: \"" + m + "\"");
+            }
+            return m.toUpperCase(Locale.ROOT);
+          })
+          .collect(Collectors.toUnmodifiableSet());
+      return this;
+    }
+
+    /** Covered requests that match must carry a key: 400 otherwise. Default: none. */
+    public Builder requireKey(Predicate<HttpRequestView> route) {
+      this.keyRequired = Objects.requireNonNull(route, "requireKey");
+      return this;
+    }
+
+    /** Covered requests whose path is one of these, or below one of them, must carry a key. */
+    public Builder requireKeyOnPaths(String... paths) {
+      List<String> prefixes = List.of(paths);
+      for (String path : prefixes) {
+        if (!path.startsWith("/")) {
+          throw new IllegalArgumentException("a required path must start with '/', was \"" + path + "\"");
+        }
+      }
+      return requireKey(request -> prefixes.stream().anyMatch(prefix -> isAtOrBelow(request.path(), prefix)));
+    }
+
+    public Builder tenantResolver(TenantResolver resolver) {
+      this.tenantResolver = Objects.requireNonNull(resolver, "tenantResolver");
+      return this;
+    }
+
+    public Builder fingerprinter(RequestFingerprinter fingerprinter) {
+      this.fingerprinter = Objects.requireNonNull(fingerprinter, "fingerprinter");
+      return this;
+    }
+
+    public Builder storePolicy(StorePolicy policy) {
+      this.storePolicy = Objects.requireNonNull(policy, "storePolicy");
+      return this;
+    }
+
+    public Builder maxStoredResponseBytes(int bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maxStoredResponseBytes must not be negative, was " + bytes);
+      }
+      this.maxStoredResponseBytes = bytes;
+      return this;
+    }
+
+    public Builder maxRequestBodyBytes(int bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maxRequestBodyBytes must not be negative, was " + bytes);
+      }
+      this.maxRequestBodyBytes = bytes;
+      return this;
+    }
+
+    /** Run requests unprotected when the store is unreachable, instead of answering 503. Default false. */
+    public Builder failOpen(boolean failOpen) {
+      this.failOpen = failOpen;
+      return this;
+    }
+
+    public Builder inProgressRetryAfter(Duration delay) {
+      this.inProgressRetryAfter = positive("inProgressRetryAfter", delay);
+      return this;
+    }
+
+    public Builder unavailableRetryAfter(Duration delay) {
+      this.unavailableRetryAfter = positive("unavailableRetryAfter", delay);
+      return this;
+    }
+
+    public HttpIdempotencyConfig build() {
+      return new HttpIdempotencyConfig(this);
+    }
+
+    private static Duration positive(String name, Duration value) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + value);
+      }
+      return value;
+    }
+
+    private static boolean isAtOrBelow(String path, String prefix) {
+      String base = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+      return path.equals(base) || path.startsWith(base + "/") || (base.isEmpty() && path.startsWith("/"));
+    }
+
+    private static boolean isTokenChar(int c) {
+      return c > 0x20 && c < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
+    }
+  }
+}
