@@ -13,8 +13,9 @@ public final class LeaseToken {
 
   public static final int LENGTH = 16;
 
-  // One generator per thread: a shared SecureRandom serialises every reservation on its lock.
-  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(LeaseToken::newRandom);
+  // Tokens are cut from a per-thread buffer of SecureRandom output: one DRBG call per 64 tokens
+  // instead of two per token (measured ~1.4 µs per token otherwise, more than the rest of a request).
+  private static final ThreadLocal<TokenSource> SOURCE = ThreadLocal.withInitial(TokenSource::new);
 
   private final long high;
   private final long low;
@@ -26,8 +27,7 @@ public final class LeaseToken {
 
   /** A new unguessable token. */
   public static LeaseToken random() {
-    SecureRandom random = RANDOM.get();
-    return new LeaseToken(random.nextLong(), random.nextLong());
+    return SOURCE.get().next();
   }
 
   public static LeaseToken fromBytes(byte[] bytes) {
@@ -57,14 +57,6 @@ public final class LeaseToken {
     return HexFormat.of().formatHex(bytes());
   }
 
-  private static SecureRandom newRandom() {
-    try {
-      return SecureRandom.getInstance("DRBG");
-    } catch (NoSuchAlgorithmException e) {
-      return new SecureRandom();
-    }
-  }
-
   private static long readLong(byte[] b, int off) {
     long v = 0;
     for (int i = 0; i < 8; i++) {
@@ -77,6 +69,34 @@ public final class LeaseToken {
     for (int i = 7; i >= 0; i--) {
       b[off + i] = (byte) v;
       v >>>= 8;
+    }
+  }
+
+  /** A per-thread buffer of random bytes, refilled from a DRBG. */
+  private static final class TokenSource {
+    private static final int TOKENS_PER_REFILL = 64;
+    private final SecureRandom random = newRandom();
+    private final byte[] buffer = new byte[LENGTH * TOKENS_PER_REFILL];
+    private int position = buffer.length;
+
+    LeaseToken next() {
+      if (position == buffer.length) {
+        random.nextBytes(buffer);
+        position = 0;
+      }
+      LeaseToken token = new LeaseToken(readLong(buffer, position), readLong(buffer, position + 8));
+      // Erase what was handed out, so the buffer never holds a token that is in use.
+      java.util.Arrays.fill(buffer, position, position + LENGTH, (byte) 0);
+      position += LENGTH;
+      return token;
+    }
+
+    private static SecureRandom newRandom() {
+      try {
+        return SecureRandom.getInstance("DRBG");
+      } catch (NoSuchAlgorithmException e) {
+        return new SecureRandom();
+      }
     }
   }
 

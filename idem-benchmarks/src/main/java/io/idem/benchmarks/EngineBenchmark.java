@@ -6,6 +6,7 @@ import io.idem.Fingerprint;
 import io.idem.Idempotency;
 import io.idem.IdempotencyConfig;
 import io.idem.IdempotencyKey;
+import io.idem.LeaseToken;
 import io.idem.Outcome;
 import io.idem.memory.MemoryStore;
 import java.time.Duration;
@@ -39,11 +40,13 @@ import org.openjdk.jmh.annotations.Warmup;
 public class EngineBenchmark {
 
   private static final byte[] RESULT = new byte[64];
+  private static final long RETENTION_SECONDS = Long.getLong("idem.bench.retentionSeconds", 1);
 
   /** Records expire after a second so that a long run does not fill the heap. */
   @State(Scope.Benchmark)
   public static class Engine {
     Idempotency engine;
+    MemoryStore store;
     Cache<String, byte[]> rawCache;
     final AtomicLong sharedCounter = new AtomicLong();
     final Fingerprint fingerprint = Fingerprint.of("POST", "/payments", "{\"amount\":100}");
@@ -51,10 +54,10 @@ public class EngineBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-      MemoryStore store = MemoryStore.builder().maximumSize(50_000_000).build();
+      store = MemoryStore.builder().maximumSize(50_000_000).build();
       engine = Idempotency.create(store, IdempotencyConfig.custom()
-          .lease(Duration.ofSeconds(1)).retention(Duration.ofSeconds(1)).build());
-      rawCache = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(1)).executor(Runnable::run).build();
+          .lease(Duration.ofSeconds(RETENTION_SECONDS)).retention(Duration.ofSeconds(RETENTION_SECONDS)).build());
+      rawCache = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(RETENTION_SECONDS)).executor(Runnable::run).build();
     }
 
     @Setup(Level.Iteration)
@@ -95,6 +98,15 @@ public class EngineBenchmark {
   public Outcome<byte[]> contendedKeyTwoThreads(Engine state) {
     long n = state.sharedCounter.getAndIncrement() / 2;
     return state.engine.execute(IdempotencyKey.of("bench", "tenant", "c-" + n), state.fingerprint, () -> RESULT);
+  }
+
+  /** The store alone, without the engine: reserve and complete a new key. */
+  @Benchmark
+  public boolean storeOnlyNewKey(Engine state, Keys keys) {
+    IdempotencyKey key = IdempotencyKey.of("bench", "tenant", keys.nextKey());
+    LeaseToken token = LeaseToken.random();
+    state.store.reserve(key, state.fingerprint, token, Duration.ofSeconds(RETENTION_SECONDS));
+    return state.store.complete(key, token, RESULT, Duration.ofSeconds(RETENTION_SECONDS));
   }
 
   /** The floor: what a bare cache does for a new key (insert if absent, then replace). */
