@@ -1,0 +1,82 @@
+package io.idem.jdbc;
+
+import io.idem.Fingerprint;
+import io.idem.IdempotencyKey;
+import io.idem.LeaseToken;
+import io.idem.spi.Reservation;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * PostgreSQL 13+. Reserve is one {@code INSERT .. ON CONFLICT DO UPDATE .. RETURNING}: it always
+ * returns the row, whether it inserted, took over an expired row or left a live one alone, so it
+ * answers in one round trip and cannot miss the row in a race (an insert-else-select CTE can).
+ *
+ * <p>Time is {@code statement_timestamp()}: fixed for the statement, so every {@code CASE} of one
+ * reserve sees the same instant, yet not the transaction's start as {@code now()} is, which inside
+ * a long transactional completion would let an expired lease pass the fence.
+ */
+final class PostgresSql extends Sql {
+
+  private final String reserve;
+  private final String cleanup;
+
+  PostgresSql(String table) {
+    super(table);
+    String expired = "r.expires_at <= " + now();
+    this.reserve = "INSERT INTO " + table + " AS r (namespace, tenant, idem_key, fingerprint, token, result, expires_at)"
+        + " VALUES (?, ?, ?, ?, ?, NULL, " + later() + ")"
+        + " ON CONFLICT (namespace, tenant, idem_key) DO UPDATE SET"
+        // Every CASE reads the old row (r), so the order of the assignments does not matter.
+        + " fingerprint = CASE WHEN " + expired + " THEN excluded.fingerprint ELSE r.fingerprint END,"
+        + " token = CASE WHEN " + expired + " THEN excluded.token ELSE r.token END,"
+        + " result = CASE WHEN " + expired + " THEN NULL ELSE r.result END,"
+        + " expires_at = CASE WHEN " + expired + " THEN excluded.expires_at ELSE r.expires_at END"
+        + " RETURNING coalesce(r.token = ?, false) AS acquired, r.fingerprint, r.result";
+    // The outer time check re-runs on the locked row: a row taken over after the inner select saw it
+    // expired is left alone.
+    this.cleanup = "DELETE FROM " + table + " WHERE ctid = ANY(ARRAY(SELECT ctid FROM " + table
+        + " WHERE expires_at <= " + now() + " LIMIT ? FOR UPDATE SKIP LOCKED)) AND expires_at <= " + now();
+  }
+
+  @Override
+  Dialect dialect() {
+    return Dialect.POSTGRESQL;
+  }
+
+  @Override
+  String now() {
+    return "statement_timestamp()";
+  }
+
+  @Override
+  String later() {
+    return "(statement_timestamp() + ? * interval '1 microsecond')";
+  }
+
+  @Override
+  String cleanup() {
+    return cleanup;
+  }
+
+  @Override
+  Reservation reserve(Connection connection, int queryTimeoutSeconds, IdempotencyKey key, Fingerprint fingerprint,
+      LeaseToken token, long leaseMicros) throws SQLException {
+    byte[] tokenBytes = token.bytes();
+    try (PreparedStatement statement = connection.prepareStatement(reserve)) {
+      statement.setQueryTimeout(queryTimeoutSeconds);
+      statement.setBytes(bindInsert(statement, key, fingerprint, tokenBytes, leaseMicros), tokenBytes);
+      try (ResultSet row = statement.executeQuery()) {
+        if (!row.next()) {
+          throw new SQLException("INSERT .. ON CONFLICT DO UPDATE .. RETURNING returned no row", "IDEM1");
+        }
+        if (row.getBoolean(1)) {
+          return Reservation.acquired(token);
+        }
+        return Reservation.found(Rows.record(row.getBytes(2), row.getBytes(3)));
+      }
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.idem.jdbc;
+
+import io.idem.Fingerprint;
+import io.idem.IdempotencyKey;
+import io.idem.LeaseToken;
+import io.idem.spi.Reservation;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * The statements of one dialect for one table. Every statement that reads or writes expiry uses
+ * {@link #now()}, the database's clock, never the application's.
+ *
+ * <p>Fenced statements share one shape, {@code WHERE <key> AND token = ? AND expires_at > now}: a
+ * completed record has a NULL token and an expired one fails the time check, so only the live
+ * holder matches.
+ */
+abstract class Sql {
+
+  final String table;
+  final String complete;
+  final String release;
+  final String extend;
+  final String find;
+  final String delete;
+  final String purge;
+
+  Sql(String table) {
+    this.table = table;
+    String key = "namespace = ? AND tenant = ? AND idem_key = ?";
+    String live = "expires_at > " + now();
+    this.complete = "UPDATE " + table + " SET token = NULL, result = ?, expires_at = " + later()
+        + " WHERE " + key + " AND token = ? AND " + live;
+    this.release = "DELETE FROM " + table + " WHERE " + key + " AND token = ? AND " + live;
+    this.extend = "UPDATE " + table + " SET expires_at = " + later() + " WHERE " + key + " AND token = ? AND " + live;
+    this.find = "SELECT fingerprint, result FROM " + table + " WHERE " + key + " AND " + live;
+    this.delete = "DELETE FROM " + table + " WHERE " + key + " AND " + live;
+    this.purge = "DELETE FROM " + table + " WHERE namespace = ? AND " + live;
+  }
+
+  static Sql of(Dialect dialect, String table) {
+    return dialect == Dialect.POSTGRESQL ? new PostgresSql(table) : new MySql(table);
+  }
+
+  abstract Dialect dialect();
+
+  /** The database's current time, fixed for the duration of one statement. */
+  abstract String now();
+
+  /** {@link #now()} plus one parameter in microseconds. */
+  abstract String later();
+
+  /** Deletes at most one parameter's worth of expired rows; safe to run from many instances at once. */
+  abstract String cleanup();
+
+  /** Atomically takes the key when absent or expired, else reads what is there (see the dialects). */
+  abstract Reservation reserve(Connection connection, int queryTimeoutSeconds, IdempotencyKey key,
+      Fingerprint fingerprint, LeaseToken token, long leaseMicros) throws SQLException;
+
+  /** Binds namespace, tenant and key from {@code index} on; returns the next index. */
+  int bindKey(PreparedStatement statement, int index, IdempotencyKey key) throws SQLException {
+    bindText(statement, index, key.namespace());
+    bindText(statement, index + 1, key.tenant());
+    bindText(statement, index + 2, key.key());
+    return index + 3;
+  }
+
+  /** Binds the VALUES of a reserve's insert: key, fingerprint, token, lease; returns the next index. */
+  int bindInsert(PreparedStatement statement, IdempotencyKey key, Fingerprint fingerprint, byte[] token,
+      long leaseMicros) throws SQLException {
+    int i = bindKey(statement, 1, key);
+    statement.setBytes(i, fingerprint.bytes());
+    statement.setBytes(i + 1, token);
+    statement.setLong(i + 2, leaseMicros);
+    return i + 3;
+  }
+
+  void bindText(PreparedStatement statement, int index, String value) throws SQLException {
+    statement.setString(index, value);
+  }
+
+  static byte[] utf8(String value) {
+    return value.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,49 @@
+package io.idem.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.idem.spi.IdempotencyStore;
+import io.idem.testkit.IdempotencyStoreContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The contract suite against a real database, one subclass per dialect. Races run 32 threads over
+ * a pool of 16 connections, so that half the threads also wait for a connection.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class JdbcStoreContractTest extends IdempotencyStoreContract {
+
+  static final int POOL_SIZE = 16;
+
+  private HikariDataSource pool;
+  private JdbcStore shared;
+
+  abstract String jdbcUrl();
+
+  @Override
+  protected IdempotencyStore createStore() {
+    if (shared == null) {
+      pool = Pools.pool(jdbcUrl(), POOL_SIZE);
+      shared = JdbcStore.builder(pool).createIfMissing(true).cleanupInterval(java.time.Duration.ZERO).build();
+    }
+    return shared;
+  }
+
+  @Override
+  protected void closeStore(IdempotencyStore store) {
+    // one store and pool for the whole class: keeps 200 race rounds cheap
+  }
+
+  @Override
+  protected int raceThreads() {
+    return 2 * POOL_SIZE;
+  }
+
+  @AfterAll
+  void closePool() {
+    if (shared != null) {
+      shared.close();
+      pool.close();
+    }
+  }
+}
