@@ -1,0 +1,80 @@
+package io.idem.redis;
+
+import static io.idem.redis.RecordLayout.HEADER_LENGTH;
+import static io.idem.redis.RecordLayout.HELD_PREFIX_LENGTH;
+import static io.idem.redis.RecordLayout.MAGIC;
+import static io.idem.redis.RecordLayout.STATE_OFFSET;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * One of the fenced scripts, run with {@code EVALSHA} (one round trip) and sent whole with
+ * {@code EVAL} only when the server answers {@code NOSCRIPT} (after a restart, a failover or
+ * {@code SCRIPT FLUSH}).
+ *
+ * <p>Every script starts with the same fence over the record header (see {@link RecordLayout}):
+ * it reads only the header with {@code GETRANGE} and compares its first bytes to the caller's
+ * {@code ARGV[1]}, the magic, version, in-progress state and lease token of a held lease. It
+ * answers 1 (done), 0 (absent, completed or held by another token: nothing changed) or -1 (the value
+ * is not an Idem record: nothing changed). The scripts deliberately use no {@code GET} or
+ * {@code SET}, so {@code INFO commandstats} tells client round trips from script-internal calls.
+ */
+final class LuaScript {
+
+  private static final String FENCE = """
+      local head = redis.call('GETRANGE', KEYS[1], 0, %d)
+      if head == '' then return 0 end
+      if #head < %d or string.sub(head, 1, %d) ~= string.sub(ARGV[1], 1, %d) then return -1 end
+      if string.sub(head, 1, %d) ~= ARGV[1] then return 0 end
+      """.formatted(HEADER_LENGTH - 1, HEADER_LENGTH, MAGIC.length + 1, MAGIC.length + 1, HELD_PREFIX_LENGTH);
+
+  /** ARGV: held prefix, result bytes, retention in ms. Flips the state byte, appends the result, sets the TTL. */
+  static final LuaScript COMPLETE = new LuaScript("complete", FENCE + """
+      redis.call('SETRANGE', KEYS[1], %d, 'C')
+      redis.call('APPEND', KEYS[1], ARGV[2])
+      redis.call('PEXPIRE', KEYS[1], ARGV[3])
+      return 1
+      """.formatted(STATE_OFFSET));
+
+  /** ARGV: held prefix. */
+  static final LuaScript RELEASE = new LuaScript("release", FENCE + """
+      redis.call('DEL', KEYS[1])
+      return 1
+      """);
+
+  /** ARGV: held prefix, lease in ms. */
+  static final LuaScript EXTEND = new LuaScript("extend", FENCE + """
+      redis.call('PEXPIRE', KEYS[1], ARGV[2])
+      return 1
+      """);
+
+  static final long DONE = 1;
+  static final long NOT_HELD = 0;
+  static final long FOREIGN_VALUE = -1;
+
+  final String name;
+  final byte[] source;
+  final String sha1;
+
+  private LuaScript(String name, String source) {
+    this.name = name;
+    this.source = source.getBytes(StandardCharsets.UTF_8);
+    this.sha1 = sha1(this.source);
+  }
+
+  private static String sha1(byte[] source) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform must provide SHA-1", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LuaScript[" + name + ", " + sha1 + "]";
+  }
+}

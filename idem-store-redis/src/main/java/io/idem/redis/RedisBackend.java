@@ -1,0 +1,122 @@
+package io.idem.redis;
+
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The connection a {@link RedisStore} talks through, standalone (or Sentinel-managed) or Cluster, and
+ * what the store opened and must close. Everything the store does on one key goes through
+ * {@link #commands()}; only purge, the eviction check and {@code WAIT} need single nodes.
+ */
+abstract class RedisBackend {
+
+  private final List<AutoCloseable> owned;
+
+  private RedisBackend(List<AutoCloseable> owned) {
+    this.owned = List.copyOf(owned);
+  }
+
+  static RedisBackend standalone(StatefulRedisConnection<byte[], byte[]> connection, List<AutoCloseable> owned) {
+    return new Standalone(connection, owned);
+  }
+
+  static RedisBackend cluster(StatefulRedisClusterConnection<byte[], byte[]> connection, List<AutoCloseable> owned) {
+    return new Cluster(connection, owned);
+  }
+
+  /** Commands on the one multiplexed connection; in a Cluster, routed to the node owning each key. */
+  abstract RedisClusterAsyncCommands<byte[], byte[]> commands();
+
+  /** Every master: purge scans each, the eviction check reads each one's policy. */
+  abstract List<Node> masters();
+
+  /** One server, named for log messages. */
+  record Node(String name, RedisClusterAsyncCommands<byte[], byte[]> commands) {}
+
+  /** The connection that wrote {@code key}, on which {@code WAIT} counts the replicas of that write. */
+  abstract RedisClusterAsyncCommands<byte[], byte[]> writerOf(byte[] key);
+
+  /** Closes what the store opened, newest first; never what it was handed. */
+  void close() {
+    RuntimeException failure = null;
+    for (AutoCloseable resource : owned) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = new IllegalStateException("closing the Redis store's own client failed", e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static final class Standalone extends RedisBackend {
+    private final RedisClusterAsyncCommands<byte[], byte[]> commands;
+
+    Standalone(StatefulRedisConnection<byte[], byte[]> connection, List<AutoCloseable> owned) {
+      super(owned);
+      this.commands = connection.async();
+    }
+
+    @Override
+    RedisClusterAsyncCommands<byte[], byte[]> commands() {
+      return commands;
+    }
+
+    @Override
+    List<Node> masters() {
+      return List.of(new Node("server", commands));
+    }
+
+    @Override
+    RedisClusterAsyncCommands<byte[], byte[]> writerOf(byte[] key) {
+      return commands;
+    }
+  }
+
+  private static final class Cluster extends RedisBackend {
+    private final StatefulRedisClusterConnection<byte[], byte[]> connection;
+    private final RedisAdvancedClusterAsyncCommands<byte[], byte[]> commands;
+
+    Cluster(StatefulRedisClusterConnection<byte[], byte[]> connection, List<AutoCloseable> owned) {
+      super(owned);
+      this.connection = connection;
+      this.commands = connection.async();
+    }
+
+    @Override
+    RedisClusterAsyncCommands<byte[], byte[]> commands() {
+      return commands;
+    }
+
+    @Override
+    List<Node> masters() {
+      List<Node> masters = new ArrayList<>();
+      for (RedisClusterNode node : connection.getPartitions()) {
+        if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+          String name = "cluster master " + node.getUri().getHost() + ":" + node.getUri().getPort();
+          masters.add(new Node(name, commands.getConnection(node.getNodeId())));
+        }
+      }
+      return masters;
+    }
+
+    @Override
+    RedisClusterAsyncCommands<byte[], byte[]> writerOf(byte[] key) {
+      // The node connection the cluster connection routed the write through, so WAIT sees it.
+      RedisClusterNode node = connection.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
+      return node == null ? commands : commands.getConnection(node.getNodeId());
+    }
+  }
+}

@@ -1,0 +1,557 @@
+package io.idem.redis;
+
+import io.idem.CorruptRecordException;
+import io.idem.Fingerprint;
+import io.idem.IdempotencyKey;
+import io.idem.LeaseToken;
+import io.idem.StoreUnavailableException;
+import io.idem.spi.LeaseExtendingStore;
+import io.idem.spi.Reservation;
+import io.idem.spi.StoredRecord;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis store: standalone Redis, Sentinel-managed Redis and Redis Cluster, through Lettuce.
+ * Requires Redis 7.0 or newer ({@code SET .. NX GET}).
+ *
+ * <h2>Round trips</h2>
+ * <ul>
+ *   <li>{@code reserve}: one {@code SET key value NX PX lease GET}. A nil answer means acquired;
+ *       anything else is the live record.</li>
+ *   <li>{@code complete}, {@code release}, {@code extend}: one {@code EVALSHA} each of a script that
+ *       checks the lease token inside the value (a second round trip only after {@code NOSCRIPT}).
+ *       With {@link Builder#waitForReplicas}, complete adds one {@code WAIT}.</li>
+ *   <li>{@code find}: one {@code GET}. {@code delete}: one {@code DEL}.</li>
+ *   <li>{@code purge}: {@code SCAN MATCH} over every master plus {@code UNLINK} per page; the count is
+ *       exact for the keys it removed.</li>
+ * </ul>
+ * Every operation touches one key, so a Cluster spreads records over all slots.
+ *
+ * <h2>Time and failure</h2>
+ * Leases and retention are Redis TTLs ({@code PX}): the server's clock decides expiry, never this
+ * JVM's. Every command is bounded by {@link Builder#commandTimeout} (default 2 s): a server that is
+ * down, unreachable or slow surfaces as {@link StoreUnavailableException} within it, never a hang.
+ * A client the store opened itself rejects commands at once while disconnected and reconnects on its
+ * own (at most a second apart), so calls succeed again when the server is back. Bytes under a key
+ * that are not an Idem record raise {@link CorruptRecordException} naming the key.
+ *
+ * <h2>Eviction</h2>
+ * At start the store reads {@code maxmemory-policy} and {@code maxmemory} from every master and logs a
+ * warning when Redis could evict Idem's records: an evicted record lets a retry run the request
+ * twice. Use {@code noeviction}.
+ *
+ * <h2>Ownership</h2>
+ * A store built from a URI opens and closes its own client. A store built from a client opens and
+ * closes its own connection but never the client; a store built from a connection closes nothing.
+ */
+public final class RedisStore implements LeaseExtendingStore {
+
+  /** The prefix of every key the store writes, unless {@link Builder#keyPrefix} says otherwise. */
+  public static final String DEFAULT_KEY_PREFIX = "idem:";
+  public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
+  static final String STORE_NAME = "redis";
+  private static final Logger LOG = LoggerFactory.getLogger(RedisStore.class);
+  private static final int SCAN_PAGE = 1000;
+
+  private final RedisBackend backend;
+  private final RedisClusterAsyncCommands<byte[], byte[]> commands;
+  private final String keyPrefix;
+  private final Duration commandTimeout;
+  private final int replicas;
+  private final Duration replicaTimeout;
+  private final List<String> evictionWarnings;
+
+  private RedisStore(Builder builder, RedisBackend backend) {
+    this.backend = backend;
+    this.commands = backend.commands();
+    this.keyPrefix = builder.keyPrefix;
+    this.commandTimeout = builder.commandTimeout;
+    this.replicas = builder.replicas;
+    this.replicaTimeout = builder.replicaTimeout;
+    this.evictionWarnings = checkEviction();
+  }
+
+  /** A store on its own client for a {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URI. */
+  public static RedisStore create(String redisUri) {
+    return builder(redisUri).build();
+  }
+
+  /** A store on its own connection from the caller's client; the client stays the caller's. */
+  public static RedisStore create(RedisClient client) {
+    return builder(client).build();
+  }
+
+  /** A store on its own Cluster connection from the caller's client; the client stays the caller's. */
+  public static RedisStore create(RedisClusterClient client) {
+    return builder(client).build();
+  }
+
+  /** A store on the caller's connection, which it never closes. Lettuce multiplexes it safely. */
+  public static RedisStore create(StatefulRedisConnection<byte[], byte[]> connection) {
+    return builder(connection).build();
+  }
+
+  /** A store on the caller's Cluster connection, which it never closes. */
+  public static RedisStore create(StatefulRedisClusterConnection<byte[], byte[]> connection) {
+    return builder(connection).build();
+  }
+
+  /** A store on its own Cluster client for the {@code redis://} URI of any Cluster node. */
+  public static RedisStore createCluster(String redisUri) {
+    return clusterBuilder(redisUri).build();
+  }
+
+  /**
+   * Options for a store on its own client for a {@code redis://}, {@code rediss://} or
+   * {@code redis-sentinel://} URI.
+   *
+   * @throws IllegalArgumentException when the URI cannot be parsed
+   */
+  public static Builder builder(String redisUri) {
+    RedisURI uri = parseUri(redisUri);
+    return new Builder(timeout -> {
+      ClientResources resources = ownResources();
+      RedisClient client = RedisClient.create(resources, withTimeout(uri, timeout));
+      client.setOptions(ClientOptions.builder()
+          .timeoutOptions(TimeoutOptions.enabled(timeout))
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+          .build());
+      List<AutoCloseable> owned = new ArrayList<>(List.of(client::shutdown, () -> resources.shutdown()));
+      try {
+        StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+        owned.add(0, connection);
+        return RedisBackend.standalone(connection, owned);
+      } catch (RuntimeException e) {
+        closeQuietly(owned);
+        throw connectFailed(e);
+      }
+    });
+  }
+
+  /** Options for a store on its own Cluster client, seeded with the URI of any Cluster node. */
+  public static Builder clusterBuilder(String redisUri) {
+    RedisURI uri = parseUri(redisUri);
+    return new Builder(timeout -> {
+      ClientResources resources = ownResources();
+      RedisClusterClient client = RedisClusterClient.create(resources, withTimeout(uri, timeout));
+      client.setOptions(ClusterClientOptions.builder()
+          .timeoutOptions(TimeoutOptions.enabled(timeout))
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+          .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build())
+          .build());
+      List<AutoCloseable> owned = new ArrayList<>(List.of(client::shutdown, () -> resources.shutdown()));
+      try {
+        StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+        owned.add(0, connection);
+        return RedisBackend.cluster(connection, owned);
+      } catch (RuntimeException e) {
+        closeQuietly(owned);
+        throw connectFailed(e);
+      }
+    });
+  }
+
+  /** Options for a store on its own connection from the caller's client. */
+  public static Builder builder(RedisClient client) {
+    Objects.requireNonNull(client, "client");
+    return new Builder(timeout -> {
+      try {
+        StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+        return RedisBackend.standalone(connection, List.of(connection));
+      } catch (RuntimeException e) {
+        throw connectFailed(e);
+      }
+    });
+  }
+
+  /** Options for a store on its own Cluster connection from the caller's client. */
+  public static Builder builder(RedisClusterClient client) {
+    Objects.requireNonNull(client, "client");
+    return new Builder(timeout -> {
+      try {
+        StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+        return RedisBackend.cluster(connection, List.of(connection));
+      } catch (RuntimeException e) {
+        throw connectFailed(e);
+      }
+    });
+  }
+
+  /** Options for a store on the caller's connection. */
+  public static Builder builder(StatefulRedisConnection<byte[], byte[]> connection) {
+    Objects.requireNonNull(connection, "connection");
+    return new Builder(timeout -> RedisBackend.standalone(connection, List.of()));
+  }
+
+  /** Options for a store on the caller's Cluster connection. */
+  public static Builder builder(StatefulRedisClusterConnection<byte[], byte[]> connection) {
+    Objects.requireNonNull(connection, "connection");
+    return new Builder(timeout -> RedisBackend.cluster(connection, List.of()));
+  }
+
+  @Override
+  public Reservation reserve(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token, Duration lease) {
+    Objects.requireNonNull(fingerprint, "fingerprint");
+    Objects.requireNonNull(token, "token");
+    long leaseMillis = millis(lease, "lease");
+    byte[] redisKey = redisKey(key);
+    byte[] existing = await(commands.setGet(redisKey, RecordLayout.inProgress(fingerprint, token),
+        SetArgs.Builder.nx().px(leaseMillis)), "reserve", key, commandTimeout);
+    return existing == null
+        ? Reservation.acquired(token)
+        : Reservation.found(RecordLayout.decode(existing, name(key)));
+  }
+
+  @Override
+  public boolean complete(IdempotencyKey key, LeaseToken token, byte[] result, Duration retention) {
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(result, "result");
+    long retentionMillis = millis(retention, "retention");
+    byte[] redisKey = redisKey(key);
+    boolean completed = runFenced(LuaScript.COMPLETE, key, redisKey,
+        RecordLayout.heldPrefix(token), result, decimal(retentionMillis));
+    if (completed && replicas > 0) {
+      awaitReplicas(key, redisKey);
+    }
+    return completed;
+  }
+
+  @Override
+  public boolean release(IdempotencyKey key, LeaseToken token) {
+    Objects.requireNonNull(token, "token");
+    return runFenced(LuaScript.RELEASE, key, redisKey(key), RecordLayout.heldPrefix(token));
+  }
+
+  @Override
+  public boolean extend(IdempotencyKey key, LeaseToken token, Duration lease) {
+    Objects.requireNonNull(token, "token");
+    long leaseMillis = millis(lease, "lease");
+    return runFenced(LuaScript.EXTEND, key, redisKey(key), RecordLayout.heldPrefix(token), decimal(leaseMillis));
+  }
+
+  @Override
+  public Optional<StoredRecord> find(IdempotencyKey key) {
+    byte[] value = await(commands.get(redisKey(key)), "find", key, commandTimeout);
+    return value == null ? Optional.empty() : Optional.of(RecordLayout.decode(value, name(key)));
+  }
+
+  @Override
+  public boolean delete(IdempotencyKey key) {
+    Long removed = await(commands.del(redisKey(key)), "delete", key, commandTimeout);
+    return removed != null && removed > 0;
+  }
+
+  /**
+   * Scans every master for the namespace's keys ({@code SCAN MATCH}, glob characters escaped) and
+   * unlinks them page by page. Returns the number of keys removed; keys written while it runs may
+   * survive.
+   */
+  @Override
+  public long purge(String namespace) {
+    String prefix = keyPrefix + IdempotencyKey.namespacePrefix(namespace);
+    ScanArgs match = new ScanArgs().match(escapeGlob(prefix).concat("*").getBytes(StandardCharsets.UTF_8))
+        .limit(SCAN_PAGE);
+    long removed = 0;
+    for (RedisBackend.Node node : backend.masters()) {
+      ScanCursor cursor = ScanCursor.INITIAL;
+      KeyScanCursor<byte[]> page;
+      do {
+        page = await(node.commands().scan(cursor, match), "purge", prefix, commandTimeout);
+        List<byte[]> keys = page.getKeys();
+        if (!keys.isEmpty()) {
+          Long unlinked = await(commands.unlink(keys.toArray(new byte[0][])), "purge", prefix, commandTimeout);
+          removed += unlinked == null ? 0 : unlinked;
+        }
+        cursor = page;
+      } while (!page.isFinished());
+    }
+    return removed;
+  }
+
+  @Override
+  public void close() {
+    backend.close();
+  }
+
+  /** The warnings the eviction check logged at start, one per master that could evict. */
+  List<String> evictionWarnings() {
+    return evictionWarnings;
+  }
+
+  private boolean runFenced(LuaScript script, IdempotencyKey key, byte[] redisKey, byte[]... args) {
+    byte[][] keys = {redisKey};
+    Long outcome;
+    try {
+      outcome = await(commands.evalsha(script.sha1, ScriptOutputType.INTEGER, keys, args),
+          script.name, key, commandTimeout);
+    } catch (RedisNoScriptException notLoaded) {
+      // A restarted, failed-over or flushed server forgot the script: EVAL sends it, and caches it again.
+      outcome = await(commands.eval(script.source, ScriptOutputType.INTEGER, keys, args),
+          script.name, key, commandTimeout);
+    }
+    if (outcome != null && outcome == LuaScript.FOREIGN_VALUE) {
+      throw RecordLayout.corrupt(name(key), "it does not start with an Idem header of format version "
+          + RecordLayout.VERSION);
+    }
+    return outcome != null && outcome == LuaScript.DONE;
+  }
+
+  private void awaitReplicas(IdempotencyKey key, byte[] redisKey) {
+    Long acknowledged = await(backend.writerOf(redisKey).waitForReplication(replicas, replicaTimeout.toMillis()),
+        "complete", key, commandTimeout.plus(replicaTimeout));
+    long count = acknowledged == null ? 0 : acknowledged;
+    if (count < replicas) {
+      throw new StoreUnavailableException(STORE_NAME, "complete", "the result under '" + name(key)
+          + "' is stored on the master, but only " + count + " of " + replicas
+          + " replicas acknowledged it within " + replicaTimeout
+          + "; a failover now could lose it and let a retry run the request again", null);
+    }
+  }
+
+  /**
+   * Waits for one command, at most {@code timeout}. Everything that is not an answer becomes
+   * {@link StoreUnavailableException}, except a value of the wrong Redis type under an Idem key
+   * ({@link CorruptRecordException}) and {@code NOSCRIPT} (thrown through for the caller to load).
+   */
+  private <T> T await(RedisFuture<T> future, String operation, Object subject, Duration timeout) {
+    try {
+      return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new StoreUnavailableException(STORE_NAME, operation, "no answer from Redis within " + timeout, e);
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException(STORE_NAME, operation, "interrupted while waiting for Redis", e);
+    } catch (ExecutionException e) {
+      throw translate(e.getCause(), operation, subject);
+    } catch (RuntimeException e) {
+      throw translate(e, operation, subject);
+    }
+  }
+
+  private RuntimeException translate(Throwable failure, String operation, Object subject) {
+    if (failure instanceof RedisNoScriptException noScript) {
+      return noScript;
+    }
+    String message = String.valueOf(failure.getMessage());
+    if (failure instanceof RedisCommandExecutionException && message.contains("WRONGTYPE")
+        && subject instanceof IdempotencyKey key) {
+      return RecordLayout.corrupt(name(key), "it holds another Redis type than a string (" + message + ")");
+    }
+    return new StoreUnavailableException(STORE_NAME, operation, message, failure);
+  }
+
+  private List<String> checkEviction() {
+    List<String> warnings = new ArrayList<>();
+    for (RedisBackend.Node node : backend.masters()) {
+      Map<String, String> config;
+      try {
+        config = await(node.commands().configGet("maxmemory-policy", "maxmemory"), "start", node.name(),
+            commandTimeout);
+      } catch (RuntimeException e) {
+        LOG.info("Could not read maxmemory-policy from Redis {} ({}). Make sure it is noeviction: an evicted"
+            + " Idem record lets a retry run the request twice.", node.name(), e.getMessage());
+        continue;
+      }
+      EvictionCheck.warningFor(node.name(), config.get("maxmemory-policy"),
+              EvictionCheck.parseMaxmemory(config.get("maxmemory")))
+          .ifPresent(warning -> {
+            LOG.warn(warning);
+            warnings.add(warning);
+          });
+    }
+    return List.copyOf(warnings);
+  }
+
+  private byte[] redisKey(IdempotencyKey key) {
+    return name(key).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private String name(IdempotencyKey key) {
+    return keyPrefix + Objects.requireNonNull(key, "key").encoded();
+  }
+
+  /** Escapes Redis glob characters, so a prefix matches only itself in {@code SCAN MATCH}. */
+  static String escapeGlob(String literal) {
+    StringBuilder escaped = new StringBuilder(literal.length() + 8);
+    for (int i = 0; i < literal.length(); i++) {
+      char c = literal.charAt(i);
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\' || c == '^' || c == '-') {
+        escaped.append('\\');
+      }
+      escaped.append(c);
+    }
+    return escaped.toString();
+  }
+
+  private static long millis(Duration duration, String what) {
+    Objects.requireNonNull(duration, what);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, was " + duration);
+    }
+    // Redis TTLs are whole milliseconds; never round a positive duration down to "no expiry".
+    return Math.max(1, duration.toMillis());
+  }
+
+  private static byte[] decimal(long value) {
+    return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static RedisURI parseUri(String redisUri) {
+    Objects.requireNonNull(redisUri, "redisUri");
+    try {
+      return RedisURI.create(redisUri);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not a Redis URI (redis://, rediss:// or redis-sentinel://): "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static RedisURI withTimeout(RedisURI uri, Duration timeout) {
+    return RedisURI.builder(uri).withTimeout(timeout).build();
+  }
+
+  /** Reconnects start at once and back off to at most a second, so a restarted Redis is used again soon. */
+  private static ClientResources ownResources() {
+    return ClientResources.builder()
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+        .build();
+  }
+
+  private static StoreUnavailableException connectFailed(RuntimeException e) {
+    return new StoreUnavailableException(STORE_NAME, "connect", String.valueOf(e.getMessage()), e);
+  }
+
+  private static void closeQuietly(List<AutoCloseable> resources) {
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception ignored) {
+        // the connect failure is what the caller needs to see
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisStore[keyPrefix=" + keyPrefix + ", commandTimeout=" + commandTimeout
+        + (replicas > 0 ? ", waitForReplicas=" + replicas + " within " + replicaTimeout : "") + "]";
+  }
+
+  /** Opens the store's connection once {@link Builder#build()} knows the timeout. */
+  @FunctionalInterface
+  interface Opener {
+    RedisBackend open(Duration commandTimeout);
+  }
+
+  /** Options of a {@link RedisStore}; every setter validates at once. */
+  public static final class Builder {
+    private final Opener opener;
+    private String keyPrefix = DEFAULT_KEY_PREFIX;
+    private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+    private int replicas;
+    private Duration replicaTimeout = Duration.ZERO;
+
+    private Builder(Opener opener) {
+      this.opener = opener;
+    }
+
+    /**
+     * Prepended to every key, so Idem's records are recognisable and {@code purge} never scans other
+     * applications' keys. Default {@code idem:}. Two stores with different prefixes never see each
+     * other's records.
+     */
+    public Builder keyPrefix(String keyPrefix) {
+      Objects.requireNonNull(keyPrefix, "keyPrefix");
+      for (int i = 0; i < keyPrefix.length(); i++) {
+        if (Character.isISOControl(keyPrefix.charAt(i))) {
+          throw new IllegalArgumentException("keyPrefix has a control character at index " + i + ": "
+              + keyPrefix.replaceAll("\\p{Cntrl}", "?"));
+        }
+      }
+      this.keyPrefix = keyPrefix;
+      return this;
+    }
+
+    /** The longest any one command may take before the call fails with StoreUnavailableException. Default 2 s. */
+    public Builder commandTimeout(Duration commandTimeout) {
+      Objects.requireNonNull(commandTimeout, "commandTimeout");
+      if (commandTimeout.isNegative() || commandTimeout.toMillis() < 1) {
+        throw new IllegalArgumentException("commandTimeout must be at least 1 ms, was " + commandTimeout);
+      }
+      this.commandTimeout = commandTimeout;
+      return this;
+    }
+
+    /**
+     * After each successful complete, {@code WAIT} until {@code replicas} replicas hold the result, at
+     * most {@code timeout}. When fewer acknowledge in time, complete throws
+     * {@link StoreUnavailableException} (the result stays on the master). Off by default.
+     */
+    public Builder waitForReplicas(int replicas, Duration timeout) {
+      if (replicas < 1) {
+        throw new IllegalArgumentException("replicas must be at least 1, was " + replicas);
+      }
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.toMillis() < 1) {
+        // WAIT with 0 blocks forever: never let that through.
+        throw new IllegalArgumentException("the replica timeout must be at least 1 ms, was " + timeout);
+      }
+      this.replicas = replicas;
+      this.replicaTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Connects (when the store opens its own connection) and checks the eviction policy.
+     *
+     * @throws StoreUnavailableException when the store cannot connect
+     */
+    public RedisStore build() {
+      RedisBackend backend = opener.open(commandTimeout);
+      try {
+        return new RedisStore(this, backend);
+      } catch (RuntimeException e) {
+        backend.close();
+        throw e;
+      }
+    }
+  }
+}
