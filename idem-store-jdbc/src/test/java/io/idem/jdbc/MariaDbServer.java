@@ -112,7 +112,11 @@ final class MariaDbServer implements AutoCloseable {
       waitFor(process);
       process = null;
     }
+    if (directory != null) {
+      TempDirectories.delete(directory);
+    }
   }
+
 
   private void signal(String signal) {
     try {

@@ -56,7 +56,8 @@ final class PostgresServer implements AutoCloseable {
     try {
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(dataDirectory)
-          .setCleanDataDirectory(postgres == null && port == 0)
+          // Kept across stop and start (the fault tests restart on the same data); deleted in close().
+          .setCleanDataDirectory(false)
           .setServerConfig("max_connections", "100")
           .setServerConfig("fsync", "off");
       if (port != 0) {
@@ -83,7 +84,11 @@ final class PostgresServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    if (dataDirectory != null) {
+      TempDirectories.delete(dataDirectory);
+    }
   }
+
 
   private static Path createTempDirectory() {
     try {
