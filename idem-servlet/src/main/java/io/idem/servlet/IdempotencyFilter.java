@@ -113,8 +113,14 @@ public final class IdempotencyFilter implements Filter {
 
   private static void send(StoredResponse answer, HttpServletResponse response) throws IOException {
     response.setStatus(answer.status());
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (Header header : answer.headers()) {
-      response.addHeader(header.name(), header.value());
+      // The first value replaces what the container set by default (Server, say), so a replay does not repeat it.
+      if (seen.add(header.name().toLowerCase(java.util.Locale.ROOT))) {
+        response.setHeader(header.name(), header.value());
+      } else {
+        response.addHeader(header.name(), header.value());
+      }
     }
     response.setContentLength(answer.body().length);
     response.getOutputStream().write(answer.body());

@@ -87,6 +87,7 @@ class IdempotencyFilterTest {
     assertThat(retry.headers().firstValue("Location")).contains("/payments/1");
     assertThat(retry.headers().allValues("X-Trace")).containsExactly("a", "b");
     assertThat(retry.headers().firstValue("Content-Type")).isEqualTo(first.headers().firstValue("Content-Type"));
+    assertThat(retry.headers().allValues("Server")).hasSize(1);
   }
 
   @Test

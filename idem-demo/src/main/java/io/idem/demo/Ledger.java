@@ -1,0 +1,28 @@
+package io.idem.demo;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The payments each tenant created on this demo instance, so that a user can see that retries
+ * created nothing. Kept in memory: it is the demo's business data, not Idem's.
+ */
+final class Ledger {
+
+  private final ConcurrentMap<String, List<Payment>> byTenant = new ConcurrentHashMap<>();
+
+  void add(String tenant, Payment payment) {
+    byTenant.computeIfAbsent(tenant, t -> new CopyOnWriteArrayList<>()).add(payment);
+  }
+
+  List<Payment> list(String tenant) {
+    return List.copyOf(byTenant.getOrDefault(tenant, List.of()));
+  }
+
+  Optional<Payment> find(String tenant, String id) {
+    return list(tenant).stream().filter(p -> p.id().equals(id)).findFirst();
+  }
+}
