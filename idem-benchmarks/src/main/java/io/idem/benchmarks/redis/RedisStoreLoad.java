@@ -1,0 +1,212 @@
+package io.idem.benchmarks.redis;
+
+import io.idem.Fingerprint;
+import io.idem.IdempotencyKey;
+import io.idem.LeaseToken;
+import io.idem.redis.RedisStore;
+import io.idem.spi.Reservation;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Load driver for the Redis store: reserve + complete pairs per second at several concurrencies,
+ * each beside {@code redis-benchmark} running {@code SET key v NX PX 86400000} on random keys against
+ * the same server at the same concurrency, in the same run. A pair is two round trips, so 0.5 is the
+ * ratio a store without pipelining cannot beat.
+ *
+ * <pre>
+ * java -cp idem-benchmarks/target/idem-benchmarks.jar io.idem.benchmarks.redis.RedisStoreLoad \
+ *     [--seconds 10] [--concurrency 1,16,64] [--port PORT (use a running server instead of starting one)]
+ * </pre>
+ *
+ * Needs {@code redis-server} (when no port is given) and {@code redis-benchmark} on the PATH
+ * (Debian: {@code apt-get install redis-server redis-tools}).
+ */
+public final class RedisStoreLoad {
+
+  private static final Pattern RATE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?) requests per second");
+  private static final Duration LEASE = Duration.ofSeconds(60);
+  private static final Duration RETENTION = Duration.ofHours(1);
+  private static final byte[] RESULT = "{\"status\":201,\"id\":\"pay_123\"}".getBytes(StandardCharsets.UTF_8);
+
+  private RedisStoreLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = 10;
+    List<Integer> concurrencies = List.of(1, 16, 64);
+    Integer externalPort = null;
+    for (int i = 0; i < args.length; i += 2) {
+      switch (args[i]) {
+        case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+        case "--concurrency" -> concurrencies = parseList(args[i + 1]);
+        case "--port" -> externalPort = Integer.parseInt(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]
+            + "; use --seconds N, --concurrency 1,16,64, --port PORT");
+      }
+    }
+    Process server = null;
+    int port;
+    if (externalPort == null) {
+      port = freePort();
+      server = startServer(port);
+    } else {
+      port = externalPort;
+    }
+    try {
+      System.out.printf(Locale.ROOT, "Redis store load, %d s per point, redis on port %d, %d cores, %s%n",
+          seconds, port, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+      System.out.printf(Locale.ROOT, "%11s %14s %14s %7s%n", "concurrency", "idem pairs/s", "raw SET/s", "ratio");
+      for (int concurrency : concurrencies) {
+        double raw = redisBenchmark(port, concurrency, seconds);
+        flush(port, externalPort == null);
+        double pairs = idemPairs(port, concurrency, seconds);
+        flush(port, externalPort == null);
+        System.out.printf(Locale.ROOT, "%11d %14.0f %14.0f %7.2f%n", concurrency, pairs, raw, pairs / raw);
+      }
+    } finally {
+      if (server != null) {
+        server.destroy();
+        server.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** Pairs per second over {@code seconds}, after a warm-up of a quarter of that. */
+  private static double idemPairs(int port, int concurrency, int seconds) throws InterruptedException {
+    try (RedisStore store = RedisStore.create("redis://127.0.0.1:" + port)) {
+      runPairs(store, concurrency, Math.max(1, seconds / 4), "warmup");
+      long start = System.nanoTime();
+      long pairs = runPairs(store, concurrency, seconds, "run");
+      return pairs / ((System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  private static long runPairs(RedisStore store, int concurrency, int seconds, String phase)
+      throws InterruptedException {
+    LongAdder completed = new LongAdder();
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch done = new CountDownLatch(concurrency);
+    String namespace = "load-" + phase + "-" + System.nanoTime();
+    Fingerprint fingerprint = Fingerprint.of("POST", "/payments", "{\"amount\":100}");
+    for (int t = 0; t < concurrency; t++) {
+      String tenant = "client-" + t;
+      Thread worker = new Thread(() -> {
+        try {
+          for (long i = 0; !stop.get(); i++) {
+            IdempotencyKey key = IdempotencyKey.of(namespace, tenant, "key-" + i);
+            LeaseToken token = LeaseToken.random();
+            if (store.reserve(key, fingerprint, token, LEASE) instanceof Reservation.Acquired
+                && store.complete(key, token, RESULT, RETENTION)) {
+              completed.increment();
+            }
+          }
+        } finally {
+          done.countDown();
+        }
+      }, "load-" + t);
+      worker.setDaemon(true);
+      worker.start();
+    }
+    Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+    stop.set(true);
+    done.await();
+    return completed.sum();
+  }
+
+  /** redis-benchmark's own rate for SET NX PX on random keys, sized to run about {@code seconds}. */
+  private static double redisBenchmark(int port, int concurrency, int seconds) throws IOException, InterruptedException {
+    // A short calibration sizes the real run, so both sides run for about the same time.
+    double probe = runRedisBenchmark(port, concurrency, 20_000L * Math.min(concurrency, 4));
+    long requests = Math.max(20_000, (long) (probe * seconds));
+    return runRedisBenchmark(port, concurrency, requests);
+  }
+
+  private static double runRedisBenchmark(int port, int concurrency, long requests) throws IOException, InterruptedException {
+    List<String> command = List.of("redis-benchmark", "-h", "127.0.0.1", "-p", Integer.toString(port),
+        "-c", Integer.toString(concurrency), "-n", Long.toString(requests), "-r", "100000000", "-q",
+        "SET", "key:__rand_int__", "v", "NX", "PX", "86400000");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor();
+    Matcher rate = RATE.matcher(output);
+    double last = -1;
+    while (rate.find()) {
+      last = Double.parseDouble(rate.group(1));
+    }
+    if (last < 0) {
+      throw new IllegalStateException("no rate in redis-benchmark output: " + output);
+    }
+    return last;
+  }
+
+  /** Empties a server the driver started, so every point starts from the same memory state. */
+  private static void flush(int port, boolean ownServer) {
+    if (!ownServer) {
+      return;
+    }
+    RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      connection.sync().flushall();
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  private static Process startServer(int port) throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("idem-redis-load-");
+    Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--dir", dir.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("redis.log").toFile())
+        .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!accepts(port)) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        throw new IllegalStateException("redis-server did not start: " + Files.readString(dir.resolve("redis.log")));
+      }
+      Thread.sleep(20);
+    }
+    return process;
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static List<Integer> parseList(String csv) {
+    List<Integer> values = new ArrayList<>();
+    for (String part : csv.split(",")) {
+      values.add(Integer.parseInt(part.trim()));
+    }
+    return values;
+  }
+}
