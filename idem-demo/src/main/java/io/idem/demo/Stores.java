@@ -1,5 +1,6 @@
 package io.idem.demo;
 
+import io.idem.IdempotencyKey;
 import io.idem.jdbc.JdbcStore;
 import io.idem.memory.MemoryStore;
 import io.idem.redis.RedisStore;
@@ -11,8 +12,28 @@ final class Stores {
 
   private Stores() {}
 
-  /** @throws IllegalStateException naming the store when it cannot be opened */
+  /**
+   * Opens the store and makes one read, so that an unreachable store stops the demo at start with a
+   * clear message instead of answering every request 503.
+   *
+   * @throws IllegalStateException naming the store when it cannot be opened or reached
+   */
   static IdempotencyStore open(String uri) {
+    IdempotencyStore store = connect(uri);
+    try {
+      store.find(IdempotencyKey.of(DemoServer.NAMESPACE, "startup-probe"));
+      return store;
+    } catch (RuntimeException e) {
+      try {
+        store.close();
+      } catch (Exception closeFailure) {
+        e.addSuppressed(closeFailure);
+      }
+      throw new IllegalStateException("cannot reach the store " + redact(uri) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static IdempotencyStore connect(String uri) {
     String lower = uri.toLowerCase(Locale.ROOT);
     try {
       if (lower.equals("memory:")) {
