@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,8 +232,9 @@ public final class RedisStore implements LeaseExtendingStore {
     Objects.requireNonNull(token, "token");
     long leaseMillis = millis(lease, "lease");
     byte[] redisKey = redisKey(key);
-    byte[] existing = await(commands.setGet(redisKey, RecordLayout.inProgress(fingerprint, token),
-        SetArgs.Builder.nx().px(leaseMillis)), "reserve", key, commandTimeout);
+    byte[] value = RecordLayout.inProgress(fingerprint, token);
+    byte[] existing = await("reserve", key, commandTimeout,
+        () -> commands.setGet(redisKey, value, SetArgs.Builder.nx().px(leaseMillis)));
     return existing == null
         ? Reservation.acquired(token)
         : Reservation.found(RecordLayout.decode(existing, name(key)));
@@ -267,13 +269,15 @@ public final class RedisStore implements LeaseExtendingStore {
 
   @Override
   public Optional<StoredRecord> find(IdempotencyKey key) {
-    byte[] value = await(commands.get(redisKey(key)), "find", key, commandTimeout);
+    byte[] redisKey = redisKey(key);
+    byte[] value = await("find", key, commandTimeout, () -> commands.get(redisKey));
     return value == null ? Optional.empty() : Optional.of(RecordLayout.decode(value, name(key)));
   }
 
   @Override
   public boolean delete(IdempotencyKey key) {
-    Long removed = await(commands.del(redisKey(key)), "delete", key, commandTimeout);
+    byte[] redisKey = redisKey(key);
+    Long removed = await("delete", key, commandTimeout, () -> commands.del(redisKey));
     return removed != null && removed > 0;
   }
 
@@ -288,14 +292,15 @@ public final class RedisStore implements LeaseExtendingStore {
     ScanArgs match = new ScanArgs().match(escapeGlob(prefix).concat("*").getBytes(StandardCharsets.UTF_8))
         .limit(SCAN_PAGE);
     long removed = 0;
-    for (RedisBackend.Node node : backend.masters()) {
+    for (RedisBackend.Node node : masters("purge")) {
       ScanCursor cursor = ScanCursor.INITIAL;
       KeyScanCursor<byte[]> page;
       do {
-        page = await(node.commands().scan(cursor, match), "purge", prefix, commandTimeout);
-        List<byte[]> keys = page.getKeys();
-        if (!keys.isEmpty()) {
-          Long unlinked = await(commands.unlink(keys.toArray(new byte[0][])), "purge", prefix, commandTimeout);
+        ScanCursor from = cursor;
+        page = await("purge", prefix, commandTimeout, () -> node.commands().scan(from, match));
+        byte[][] keys = page.getKeys().toArray(new byte[0][]);
+        if (keys.length > 0) {
+          Long unlinked = await("purge", prefix, commandTimeout, () -> commands.unlink(keys));
           removed += unlinked == null ? 0 : unlinked;
         }
         cursor = page;
@@ -318,12 +323,12 @@ public final class RedisStore implements LeaseExtendingStore {
     byte[][] keys = {redisKey};
     Long outcome;
     try {
-      outcome = await(commands.evalsha(script.sha1, ScriptOutputType.INTEGER, keys, args),
-          script.name, key, commandTimeout);
+      outcome = await(script.name, key, commandTimeout,
+          () -> commands.<Long>evalsha(script.sha1, ScriptOutputType.INTEGER, keys, args));
     } catch (RedisNoScriptException notLoaded) {
       // A restarted, failed-over or flushed server forgot the script: EVAL sends it, and caches it again.
-      outcome = await(commands.eval(script.source, ScriptOutputType.INTEGER, keys, args),
-          script.name, key, commandTimeout);
+      outcome = await(script.name, key, commandTimeout,
+          () -> commands.<Long>eval(script.source, ScriptOutputType.INTEGER, keys, args));
     }
     if (outcome != null && outcome == LuaScript.FOREIGN_VALUE) {
       throw RecordLayout.corrupt(name(key), "it does not start with an Idem header of format version "
@@ -333,8 +338,8 @@ public final class RedisStore implements LeaseExtendingStore {
   }
 
   private void awaitReplicas(IdempotencyKey key, byte[] redisKey) {
-    Long acknowledged = await(backend.writerOf(redisKey).waitForReplication(replicas, replicaTimeout.toMillis()),
-        "complete", key, commandTimeout.plus(replicaTimeout));
+    Long acknowledged = await("complete", key, commandTimeout.plus(replicaTimeout),
+        () -> backend.writerOf(redisKey).waitForReplication(replicas, replicaTimeout.toMillis()));
     long count = acknowledged == null ? 0 : acknowledged;
     if (count < replicas) {
       throw new StoreUnavailableException(STORE_NAME, "complete", "the result under '" + name(key)
@@ -349,7 +354,14 @@ public final class RedisStore implements LeaseExtendingStore {
    * {@link StoreUnavailableException}, except a value of the wrong Redis type under an Idem key
    * ({@link CorruptRecordException}) and {@code NOSCRIPT} (thrown through for the caller to load).
    */
-  private <T> T await(RedisFuture<T> future, String operation, Object subject, Duration timeout) {
+  private <T> T await(String operation, Object subject, Duration timeout, Supplier<RedisFuture<T>> command) {
+    RedisFuture<T> future;
+    try {
+      // Lettuce may refuse at once (disconnected, or no route to a Cluster node): same translation.
+      future = command.get();
+    } catch (RuntimeException e) {
+      throw translate(e, operation, subject);
+    }
     try {
       return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -380,11 +392,11 @@ public final class RedisStore implements LeaseExtendingStore {
 
   private List<String> checkEviction() {
     List<String> warnings = new ArrayList<>();
-    for (RedisBackend.Node node : backend.masters()) {
+    for (RedisBackend.Node node : masters("start")) {
       Map<String, String> config;
       try {
-        config = await(node.commands().configGet("maxmemory-policy", "maxmemory"), "start", node.name(),
-            commandTimeout);
+        config = await("start", node.name(), commandTimeout,
+            () -> node.commands().configGet("maxmemory-policy", "maxmemory"));
       } catch (RuntimeException e) {
         LOG.info("Could not read maxmemory-policy from Redis {} ({}). Make sure it is noeviction: an evicted"
             + " Idem record lets a retry run the request twice.", node.name(), e.getMessage());
@@ -398,6 +410,15 @@ public final class RedisStore implements LeaseExtendingStore {
           });
     }
     return List.copyOf(warnings);
+  }
+
+  /** The masters, whose discovery on a Cluster opens node connections and can fail like any command. */
+  private List<RedisBackend.Node> masters(String operation) {
+    try {
+      return backend.masters();
+    } catch (RuntimeException e) {
+      throw translate(e, operation, "masters");
+    }
   }
 
   private byte[] redisKey(IdempotencyKey key) {
