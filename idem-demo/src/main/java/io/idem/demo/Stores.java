@@ -5,7 +5,11 @@ import io.idem.jdbc.JdbcStore;
 import io.idem.memory.MemoryStore;
 import io.idem.redis.RedisStore;
 import io.idem.spi.IdempotencyStore;
+import java.sql.SQLException;
 import java.util.Locale;
+import javax.sql.DataSource;
+import org.mariadb.jdbc.MariaDbDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** Opens the store a {@code --store} URI names. */
 final class Stores {
@@ -43,12 +47,24 @@ final class Stores {
         return RedisStore.create(uri);
       }
       if (lower.startsWith("jdbc:")) {
-        return JdbcStore.fromUrl(uri);
+        // The demo creates its table on first start; JdbcStore.fromUrl expects it to exist.
+        return JdbcStore.builder(dataSource(uri)).createIfMissing(true).build();
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | SQLException e) {
       throw new IllegalStateException("cannot open the store " + redact(uri) + ": " + e.getMessage(), e);
     }
     throw new IllegalStateException("unsupported store " + redact(uri));
+  }
+
+  private static DataSource dataSource(String uri) throws SQLException {
+    String lower = uri.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("jdbc:postgresql:")) {
+      PGSimpleDataSource postgres = new PGSimpleDataSource();
+      postgres.setURL(uri);
+      return postgres;
+    }
+    // MariaDB Connector/J speaks to MySQL servers too; it only wants its own scheme.
+    return new MariaDbDataSource(lower.startsWith("jdbc:mysql:") ? "jdbc:mariadb:" + uri.substring(11) : uri);
   }
 
   /** Keeps passwords in URIs out of logs and messages. */
