@@ -31,6 +31,11 @@ final class Http {
     return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
+  static java.util.concurrent.CompletableFuture<HttpResponse<String>> postAsync(URI uri, String key, String body) {
+    return CLIENT.sendAsync(post(uri, key, body.getBytes(StandardCharsets.UTF_8)).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
   static HttpResponse<String> post(URI uri, String key, String body) throws Exception {
     return send(post(uri, key, body.getBytes(StandardCharsets.UTF_8)));
   }

@@ -140,9 +140,7 @@ class IdempotencyFilterTest {
     });
     JettyServer jetty = start(servlet);
 
-    CompletableFuture<HttpResponse<String>> first = Http.CLIENT.sendAsync(
-        Http.post(jetty.uri("/payments"), "key-1", "x".getBytes(StandardCharsets.UTF_8)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> first = Http.postAsync(jetty.uri("/payments"), "key-1", "x");
     assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
     HttpResponse<String> duplicate = Http.post(jetty.uri("/payments"), "key-1", "x");
     release.countDown();
@@ -167,13 +165,9 @@ class IdempotencyFilterTest {
     JettyServer jetty = start(servlet, IdempotencyConfig.custom().waitForInProgress(Duration.ofSeconds(30)).build(),
         HttpIdempotencyConfig.ofDefaults());
 
-    CompletableFuture<HttpResponse<String>> first = Http.CLIENT.sendAsync(
-        Http.post(jetty.uri("/payments"), "key-1", "x".getBytes(StandardCharsets.UTF_8)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> first = Http.postAsync(jetty.uri("/payments"), "key-1", "x");
     assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<HttpResponse<String>> duplicate = Http.CLIENT.sendAsync(
-        Http.post(jetty.uri("/payments"), "key-1", "x".getBytes(StandardCharsets.UTF_8)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> duplicate = Http.postAsync(jetty.uri("/payments"), "key-1", "x");
     release.countDown();
 
     assertThat(first.get(30, TimeUnit.SECONDS).body()).isEqualTo("done 1");
@@ -382,9 +376,7 @@ class IdempotencyFilterTest {
             .clock(clock).build(),
         HttpIdempotencyConfig.ofDefaults());
 
-    CompletableFuture<HttpResponse<String>> stuck = Http.CLIENT.sendAsync(
-        Http.post(jetty.uri("/payments"), "key-1", "x".getBytes(StandardCharsets.UTF_8)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> stuck = Http.postAsync(jetty.uri("/payments"), "key-1", "x");
     assertThat(firstRunning.await(30, TimeUnit.SECONDS)).isTrue();
     clock.advance(Duration.ofSeconds(11));
     HttpResponse<String> takeover = Http.post(jetty.uri("/payments"), "key-1", "x");
@@ -409,9 +401,7 @@ class IdempotencyFilterTest {
 
     List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      responses.add(Http.CLIENT.sendAsync(
-          Http.post(jetty.uri("/payments"), "same", "x".getBytes(StandardCharsets.UTF_8)).build(),
-          HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+      responses.add(Http.postAsync(jetty.uri("/payments"), "same", "x").whenComplete((r, e) -> {
             if (r != null && r.statusCode() == 409) {
               othersAnswered.countDown();
             }

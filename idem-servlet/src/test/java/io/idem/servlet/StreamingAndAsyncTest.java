@@ -212,9 +212,7 @@ class StreamingAndAsyncTest {
     });
     JettyServer jetty = start(servlet);
 
-    CompletableFuture<HttpResponse<String>> first = Http.CLIENT.sendAsync(
-        Http.post(jetty.uri("/jobs"), "job-4", "x".getBytes(StandardCharsets.UTF_8)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> first = Http.postAsync(jetty.uri("/jobs"), "job-4", "x");
     awaitFirstRun(servlet);
     HttpResponse<String> duplicate = Http.post(jetty.uri("/jobs"), "job-4", "x");
     duplicateAnswered.countDown();
