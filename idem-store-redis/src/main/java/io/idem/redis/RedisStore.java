@@ -30,6 +30,9 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -469,10 +472,22 @@ public final class RedisStore implements LeaseExtendingStore {
     return RedisURI.builder(uri).withTimeout(timeout).build();
   }
 
-  /** Reconnects start at once and back off to at most a second, so a restarted Redis is used again soon. */
+  /**
+   * Resources of a client the store opens itself. Reconnects start at once and back off to at most a
+   * second, so a restarted Redis is used again soon. Flushes are consolidated: every caller thread
+   * flushes its own command, and writing once per event-loop turn instead of once per command lets
+   * concurrent commands share a system call and a packet (pipelining without batching in the API).
+   */
   private static ClientResources ownResources() {
     return ClientResources.builder()
         .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+        .nettyCustomizer(new NettyCustomizer() {
+          @Override
+          public void afterChannelInitialized(Channel channel) {
+            channel.pipeline().addFirst(new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+          }
+        })
         .build();
   }
 
