@@ -53,6 +53,29 @@ public final class Attempt {
     return engine.release(this);
   }
 
+  /**
+   * Ends the attempt after its work threw, as the engine's {@link IdempotencyConfig.FailurePolicy}
+   * says: release the key (default), or store the failure for replay. A store error while doing so is
+   * attached to {@code failure} as suppressed: the work's own failure is what the caller must see, and
+   * the lease expires on its own.
+   */
+  public void fail(Throwable failure) {
+    try {
+      if (engine.config().failurePolicy() == IdempotencyConfig.FailurePolicy.STORE && failure instanceof Exception) {
+        completeExceptionally(failure);
+      } else {
+        abandon();
+      }
+    } catch (RuntimeException storeFailure) {
+      failure.addSuppressed(storeFailure);
+    }
+  }
+
+  /** Whether complete, completeExceptionally, abandon or fail was called. */
+  public boolean isFinished() {
+    return finished.get();
+  }
+
   /** Whether the heartbeat found the lease lost while the work ran. */
   public boolean leaseLost() {
     return leaseLost;
@@ -68,10 +91,6 @@ public final class Attempt {
 
   void markLeaseLost() {
     this.leaseLost = true;
-  }
-
-  boolean isFinished() {
-    return finished.get();
   }
 
   private void finish() {

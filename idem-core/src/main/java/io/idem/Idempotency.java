@@ -1,6 +1,5 @@
 package io.idem;
 
-import io.idem.IdempotencyConfig.FailurePolicy;
 import io.idem.IdempotencyConfig.HeartbeatMode;
 import io.idem.IdempotencyConfig.MismatchPolicy;
 import io.idem.IdempotencyListener.OutcomeKind;
@@ -84,6 +83,17 @@ public final class Idempotency implements AutoCloseable {
     if (admission instanceof Admission.Proceed proceed) {
       return run(proceed.attempt(), work, codec);
     }
+    return outcomeOf(admission, codec);
+  }
+
+  /**
+   * The {@link Outcome} that an admission other than {@link Admission.Proceed} stands for: for layers
+   * that run the work their own way (in a transaction, say) and answer duplicates like
+   * {@link #execute} does.
+   *
+   * @throws IllegalArgumentException for a {@link Admission.Proceed}, which has no outcome until the work ran
+   */
+  public static <T> Outcome<T> outcomeOf(Admission admission, ResultCodec<T> codec) {
     if (admission instanceof Admission.Replay replay) {
       return new Outcome.Replayed<>(codec.decode(replay.payload()));
     }
@@ -93,7 +103,10 @@ public final class Idempotency implements AutoCloseable {
     if (admission instanceof Admission.InProgress) {
       return new Outcome.InProgress<>();
     }
-    return new Outcome.Mismatch<>();
+    if (admission instanceof Admission.Mismatch) {
+      return new Outcome.Mismatch<>();
+    }
+    throw new IllegalArgumentException("a proceeding admission has no outcome until its work ran: " + admission);
   }
 
   /** {@link #execute(IdempotencyKey, Fingerprint, Work, ResultCodec)} for work that returns bytes. */
@@ -108,33 +121,10 @@ public final class Idempotency implements AutoCloseable {
       value = work.run();
       encoded = codec.encode(value);
     } catch (Throwable failure) {
-      settleFailure(attempt, failure);
-      throw rethrow(attempt.key(), failure);
+      attempt.fail(failure);
+      throw WorkFailedException.propagate(attempt.key(), failure);
     }
     return new Outcome.Executed<>(value, attempt.complete(encoded));
-  }
-
-  private void settleFailure(Attempt attempt, Throwable failure) {
-    try {
-      if (config.failurePolicy() == FailurePolicy.STORE && failure instanceof Exception) {
-        attempt.completeExceptionally(failure);
-      } else {
-        attempt.abandon();
-      }
-    } catch (RuntimeException storeFailure) {
-      // The work's own failure matters more; the lease will expire on its own.
-      failure.addSuppressed(storeFailure);
-    }
-  }
-
-  private static RuntimeException rethrow(IdempotencyKey key, Throwable failure) {
-    if (failure instanceof RuntimeException runtime) {
-      return runtime;
-    }
-    if (failure instanceof Error error) {
-      throw error;
-    }
-    return new WorkFailedException(key, (Exception) failure);
   }
 
   /**

@@ -4,7 +4,6 @@ import io.idem.Admission;
 import io.idem.Attempt;
 import io.idem.Fingerprint;
 import io.idem.Idempotency;
-import io.idem.IdempotencyConfig.FailurePolicy;
 import io.idem.IdempotencyKey;
 import io.idem.Outcome;
 import io.idem.ResultCodec;
@@ -26,7 +25,7 @@ import java.util.Objects;
  *       work with its connection, then the fenced complete on the same connection;</li>
  *   <li>commit when the complete matched the lease; roll back and throw {@link LeaseLostException}
  *       when the lease was lost; roll back and settle the attempt as the engine's
- *       {@link FailurePolicy} says when the work threw.</li>
+ *       {@link io.idem.IdempotencyConfig.FailurePolicy} says when the work threw.</li>
  * </ol>
  * Duplicates are answered exactly as {@link Idempotency#execute} answers them.
  */
@@ -67,16 +66,7 @@ public final class TransactionalIdempotency {
     if (admission instanceof Admission.Proceed proceed) {
       return run(proceed.attempt(), work, codec);
     }
-    if (admission instanceof Admission.Replay replay) {
-      return new Outcome.Replayed<>(codec.decode(replay.payload()));
-    }
-    if (admission instanceof Admission.ReplayFailure failure) {
-      return new Outcome.ReplayedFailure<>(failure.exceptionType(), failure.message());
-    }
-    if (admission instanceof Admission.InProgress) {
-      return new Outcome.InProgress<>();
-    }
-    return new Outcome.Mismatch<>();
+    return Idempotency.outcomeOf(admission, codec);
   }
 
   private <T> Outcome<T> run(Attempt attempt, TransactionalWork<T> work, ResultCodec<T> codec) {
@@ -84,7 +74,7 @@ public final class TransactionalIdempotency {
     try {
       connection = store.dataSource().getConnection();
     } catch (SQLException e) {
-      settleFailure(attempt, e);
+      attempt.fail(e);
       throw SqlErrors.translate(store.storeName(), "begin transaction", store.table(), e);
     }
     try (connection) {
@@ -118,9 +108,9 @@ public final class TransactionalIdempotency {
         // The attempt is finished; its rolled-back completion left the lease in place.
         releaseQuietly(attempt, failure);
       } else {
-        settleFailure(attempt, failure);
+        attempt.fail(failure);
       }
-      throw rethrow(attempt.key(), failure);
+      throw WorkFailedException.propagate(attempt.key(), failure);
     }
     if (!recorded) {
       connection.rollback();
@@ -137,19 +127,6 @@ public final class TransactionalIdempotency {
     return new Outcome.Executed<>(value, true);
   }
 
-  private void settleFailure(Attempt attempt, Throwable failure) {
-    try {
-      if (engine.config().failurePolicy() == FailurePolicy.STORE && failure instanceof Exception) {
-        attempt.completeExceptionally(failure);
-      } else {
-        attempt.abandon();
-      }
-    } catch (RuntimeException storeFailure) {
-      // The work's own failure matters more; the lease expires on its own.
-      failure.addSuppressed(storeFailure);
-    }
-  }
-
   private void releaseQuietly(Attempt attempt, Throwable cause) {
     try {
       store.release(attempt.key(), attempt.token());
@@ -164,15 +141,5 @@ public final class TransactionalIdempotency {
     } catch (SQLException e) {
       cause.addSuppressed(e);
     }
-  }
-
-  private static RuntimeException rethrow(IdempotencyKey key, Throwable failure) {
-    if (failure instanceof RuntimeException runtime) {
-      return runtime;
-    }
-    if (failure instanceof Error error) {
-      throw error;
-    }
-    return new WorkFailedException(key, (Exception) failure);
   }
 }
