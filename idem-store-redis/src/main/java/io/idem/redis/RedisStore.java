@@ -146,10 +146,10 @@ public final class RedisStore implements LeaseExtendingStore {
    * @throws IllegalArgumentException when the URI cannot be parsed
    */
   public static Builder builder(String redisUri) {
-    RedisURI uri = parseUri(redisUri);
+    parseUri(redisUri);
     return new Builder(timeout -> {
       ClientResources resources = ownResources();
-      RedisClient client = RedisClient.create(resources, withTimeout(uri, timeout));
+      RedisClient client = RedisClient.create(resources, parseUri(redisUri, timeout));
       client.setOptions(ClientOptions.builder()
           .timeoutOptions(TimeoutOptions.enabled(timeout))
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -169,10 +169,10 @@ public final class RedisStore implements LeaseExtendingStore {
 
   /** Options for a store on its own Cluster client, seeded with the URI of any Cluster node. */
   public static Builder clusterBuilder(String redisUri) {
-    RedisURI uri = parseUri(redisUri);
+    parseUri(redisUri);
     return new Builder(timeout -> {
       ClientResources resources = ownResources();
-      RedisClusterClient client = RedisClusterClient.create(resources, withTimeout(uri, timeout));
+      RedisClusterClient client = RedisClusterClient.create(resources, parseUri(redisUri, timeout));
       client.setOptions(ClusterClientOptions.builder()
           .timeoutOptions(TimeoutOptions.enabled(timeout))
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -468,8 +468,11 @@ public final class RedisStore implements LeaseExtendingStore {
     }
   }
 
-  private static RedisURI withTimeout(RedisURI uri, Duration timeout) {
-    return RedisURI.builder(uri).withTimeout(timeout).build();
+  /** A fresh URI per client, so each carries its own timeout (a copy through RedisURI.builder drops Sentinels). */
+  private static RedisURI parseUri(String redisUri, Duration timeout) {
+    RedisURI uri = parseUri(redisUri);
+    uri.setTimeout(timeout);
+    return uri;
   }
 
   /**

@@ -30,12 +30,14 @@ final class RedisServerProcess implements AutoCloseable {
   private final int port;
   private final Path dir;
   private final List<String> extraArgs;
+  private final boolean sentinel;
   private Process process;
 
-  private RedisServerProcess(int port, List<String> extraArgs) throws IOException {
+  private RedisServerProcess(int port, List<String> extraArgs, boolean sentinel) throws IOException {
     this.port = port;
     this.dir = Files.createTempDirectory("idem-redis-" + port + "-");
     this.extraArgs = List.copyOf(extraArgs);
+    this.sentinel = sentinel;
   }
 
   /** Starts a server with Idem-friendly defaults (no persistence) plus {@code extraArgs}. */
@@ -45,11 +47,24 @@ final class RedisServerProcess implements AutoCloseable {
 
   static RedisServerProcess startOn(int port, String... extraArgs) {
     try {
-      RedisServerProcess server = new RedisServerProcess(port, List.of(extraArgs));
+      RedisServerProcess server = new RedisServerProcess(port, List.of(extraArgs), false);
       server.restart();
       return server;
     } catch (IOException e) {
       throw new IllegalStateException("could not start redis-server", e);
+    }
+  }
+
+  /** A Sentinel on a random port monitoring the master on {@code masterPort} as {@code masterName}. */
+  static RedisServerProcess startSentinel(String masterName, int masterPort) {
+    try {
+      RedisServerProcess sentinel = new RedisServerProcess(freePort(), List.of(), true);
+      Files.writeString(sentinel.dir.resolve("sentinel.conf"), "sentinel monitor " + masterName
+          + " 127.0.0.1 " + masterPort + " 1\nsentinel down-after-milliseconds " + masterName + " 5000\n");
+      sentinel.restart();
+      return sentinel;
+    } catch (IOException e) {
+      throw new IllegalStateException("could not start redis-server --sentinel", e);
     }
   }
 
@@ -71,9 +86,16 @@ final class RedisServerProcess implements AutoCloseable {
 
   /** Starts (again) on the same port and waits until it answers PING. */
   void restart() throws IOException {
-    List<String> command = new ArrayList<>(List.of(binary().toString(),
-        "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
-        "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+    List<String> command = new ArrayList<>(List.of(binary().toString()));
+    if (sentinel) {
+      // Sentinel rewrites its configuration file, which must come first on the command line.
+      command.addAll(List.of(dir.resolve("sentinel.conf").toString(), "--sentinel"));
+    }
+    command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
+        "--protected-mode", "no"));
+    if (!sentinel) {
+      command.addAll(List.of("--save", "", "--appendonly", "no"));
+    }
     command.addAll(extraArgs);
     process = new ProcessBuilder(command)
         .redirectErrorStream(true)

@@ -1,0 +1,32 @@
+package io.idem.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.idem.Fingerprint;
+import io.idem.IdempotencyKey;
+import io.idem.LeaseToken;
+import io.idem.spi.Reservation;
+import io.idem.spi.StoredRecord;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A {@code redis-sentinel://} URI reaches the master the Sentinel names, with every primitive working. */
+class RedisStoreSentinelTest {
+
+  @Test
+  void storeFromSentinelUriWorksAgainstTheMonitoredMaster() {
+    try (RedisServerProcess master = RedisServerProcess.start();
+        RedisServerProcess sentinel = RedisServerProcess.startSentinel("idem-master", master.port());
+        RedisStore store = RedisStore.create("redis-sentinel://127.0.0.1:" + sentinel.port() + "#idem-master");
+        RedisStore direct = RedisStore.create(master.uri())) {
+      IdempotencyKey key = IdempotencyKey.of("sentinel", "k");
+      LeaseToken token = LeaseToken.random();
+
+      assertThat(store.reserve(key, Fingerprint.of("r"), token, Duration.ofMinutes(1))).isEqualTo(Reservation.acquired(token));
+      assertThat(store.extend(key, token, Duration.ofMinutes(1))).isTrue();
+      assertThat(store.complete(key, token, new byte[] {1, 2}, Duration.ofMinutes(1))).isTrue();
+      assertThat(direct.find(key)).as("written on the master the Sentinel points to")
+          .contains(new StoredRecord.Completed(Fingerprint.of("r"), new byte[] {1, 2}));
+    }
+  }
+}
