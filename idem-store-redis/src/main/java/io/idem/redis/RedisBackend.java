@@ -8,6 +8,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The connection a {@link RedisStore} talks through, standalone (or Sentinel-managed) or Cluster, and
@@ -17,6 +18,7 @@ import java.util.List;
 abstract class RedisBackend {
 
   private final List<AutoCloseable> owned;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private RedisBackend(List<AutoCloseable> owned) {
     this.owned = List.copyOf(owned);
@@ -42,8 +44,11 @@ abstract class RedisBackend {
   /** The connection that wrote {@code key}, on which {@code WAIT} counts the replicas of that write. */
   abstract RedisClusterAsyncCommands<byte[], byte[]> writerOf(byte[] key);
 
-  /** Closes what the store opened, newest first; never what it was handed. */
+  /** Closes what the store opened, newest first; never what it was handed. Only the first call acts. */
   void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     RuntimeException failure = null;
     for (AutoCloseable resource : owned) {
       try {

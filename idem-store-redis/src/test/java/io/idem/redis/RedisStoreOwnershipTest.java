@@ -1,8 +1,10 @@
 package io.idem.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.idem.IdempotencyKey;
+import io.idem.StoreUnavailableException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -27,6 +29,16 @@ class RedisStoreOwnershipTest {
     } finally {
       client.shutdown(0, 0, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void storeFromUriClosesItsOwnClientOnceAndThenRefusesCalls() {
+    RedisStore store = RedisStore.create(uri);
+    assertThat(store.find(IdempotencyKey.of("ownership", "k"))).isEmpty();
+    store.close();
+    store.close();
+    assertThatThrownBy(() -> store.find(IdempotencyKey.of("ownership", "k")))
+        .isInstanceOf(StoreUnavailableException.class);
   }
 
   @Test
