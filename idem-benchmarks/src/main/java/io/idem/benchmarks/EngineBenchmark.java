@@ -71,6 +71,29 @@ public class EngineBenchmark {
     }
   }
 
+  /**
+   * The store as shipped: 10,000 records, 24 h retention. Once full, every new key evicts the
+   * completed record closest to expiry: the steady state of a busy service on the default store.
+   */
+  @State(Scope.Benchmark)
+  public static class FullDefaultStore {
+    Idempotency engine;
+    final Fingerprint fingerprint = Fingerprint.of("POST", "/payments", "{\"amount\":100}");
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      engine = Idempotency.create(MemoryStore.create());
+      for (int i = 0; i < MemoryStore.DEFAULT_MAXIMUM_SIZE; i++) {
+        engine.execute(IdempotencyKey.of("bench", "tenant", "fill-" + i), fingerprint, () -> RESULT);
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      engine.close();
+    }
+  }
+
   /** Each thread's own stream of fresh keys. */
   @State(Scope.Thread)
   public static class Keys {
@@ -84,6 +107,11 @@ public class EngineBenchmark {
 
   @Benchmark
   public Outcome<byte[]> newKeyExecuteAndComplete(Engine state, Keys keys) {
+    return state.engine.execute(IdempotencyKey.of("bench", "tenant", keys.nextKey()), state.fingerprint, () -> RESULT);
+  }
+
+  @Benchmark
+  public Outcome<byte[]> newKeyOnFullDefaultStore(FullDefaultStore state, Keys keys) {
     return state.engine.execute(IdempotencyKey.of("bench", "tenant", keys.nextKey()), state.fingerprint, () -> RESULT);
   }
 

@@ -29,7 +29,11 @@ import java.util.concurrent.ConcurrentMap;
  * <p>Bounded by {@link Builder#maximumSize(long)} (default 10,000 records). An in-progress record is
  * never evicted. When full, {@link WhenFull} decides: evict the completed record closest to its
  * expiry (default; that key's retry would run again, reported through
- * {@link IdempotencyListener#onRecordEvicted}), or refuse new reservations with
+ * {@link IdempotencyListener#onRecordEvicted}; "closest to expiry" to the resolution of Caffeine's
+ * timer wheel, about a second for records due within a minute and about an hour for records due
+ * within a day; records are evicted in small batches, 1% of the bound
+ * and at most 64, so that a store that stays full does not search for a victim on every insert),
+ * or refuse new reservations with
  * {@link StoreCapacityExceededException}. Under concurrent reservations the bound may be passed by at
  * most the number of threads reserving at that instant.
  */
@@ -50,12 +54,14 @@ public final class MemoryStore implements LeaseExtendingStore {
   private final Policy.VarExpiration<IdempotencyKey, Entry> expiration;
   private final Ticker ticker;
   private final long maximumSize;
+  private final long evictionBatch;
   private final WhenFull whenFull;
   private final IdempotencyListener listener;
 
   private MemoryStore(Builder builder) {
     this.ticker = builder.clock == null ? Ticker.systemTicker() : clockTicker(builder.clock);
     this.maximumSize = builder.maximumSize;
+    this.evictionBatch = Math.max(1, Math.min(64, builder.maximumSize / 100));
     this.whenFull = builder.whenFull;
     this.listener = builder.listener;
     this.cache = Caffeine.newBuilder()
@@ -167,16 +173,19 @@ public final class MemoryStore implements LeaseExtendingStore {
 
   private void makeRoom(IdempotencyKey forKey) {
     cache.cleanUp();
-    long excess = cache.estimatedSize() - maximumSize + 1;
-    if (excess <= 0) {
+    long needed = cache.estimatedSize() - maximumSize + 1;
+    if (needed <= 0) {
       return;
     }
     if (whenFull == WhenFull.REFUSE_NEW) {
       refuse(forKey, "it holds its maximum of " + maximumSize + " records and is configured to refuse new ones");
     }
+    // Finding victims walks the expiry order, which costs far more than an insert: take a small batch
+    // at once so that a store that stays full pays for the walk once per batch, not once per key.
+    long batch = Math.max(needed, evictionBatch);
     List<java.util.Map.Entry<IdempotencyKey, Entry>> victims = expiration.oldest(entries -> entries
         .filter(e -> e.getValue().result != null)
-        .limit(excess)
+        .limit(batch)
         .map(e -> java.util.Map.entry(e.getKey(), e.getValue()))
         .toList());
     long evicted = 0;
@@ -186,7 +195,7 @@ public final class MemoryStore implements LeaseExtendingStore {
         notifyEvicted(victim.getKey());
       }
     }
-    if (evicted < excess) {
+    if (evicted < needed) {
       refuse(forKey, "all of its " + maximumSize + " records are in progress, and live leases are never evicted");
     }
   }

@@ -66,6 +66,24 @@ class MemoryStoreCapacityTest {
   }
 
   @Test
+  void aStoreThatStaysFullEvictsInSmallBatchesOfTheSoonestExpiring() {
+    MemoryStore store = MemoryStore.builder().maximumSize(200).clock(clock).listener(listener).build();
+    for (int i = 0; i < 196; i++) {
+      completed(store, "day-" + i, Duration.ofDays(1));
+    }
+    for (int i = 0; i < 4; i++) {
+      completed(store, "minutes-" + i, Duration.ofMinutes(1 + i));
+    }
+    reserve(store, "new-1");
+    assertThat(evicted).containsExactlyInAnyOrder("minutes-0", "minutes-1");
+    reserve(store, "new-2");
+    assertThat(evicted).hasSize(2);
+    reserve(store, "new-3");
+    assertThat(evicted).containsExactlyInAnyOrder("minutes-0", "minutes-1", "minutes-2", "minutes-3");
+    assertThat(store.size()).isEqualTo(199);
+  }
+
+  @Test
   void inProgressRecordsAreNeverEvicted() {
     MemoryStore store = store(MemoryStore.WhenFull.EVICT_SOONEST_EXPIRING);
     reserve(store, "a");
