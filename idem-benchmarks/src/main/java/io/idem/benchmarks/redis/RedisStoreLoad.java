@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
  * <pre>
  * java -cp idem-benchmarks/target/idem-benchmarks.jar io.idem.benchmarks.redis.RedisStoreLoad \
  *     [--seconds 10] [--concurrency 1,16,64] [--port PORT (use a running server instead of starting one)]
+ *     [--threads platform|virtual (virtual needs JDK 21+)]
  * </pre>
  *
  * Needs {@code redis-server} (when no port is given) and {@code redis-benchmark} on the PATH
@@ -51,6 +52,8 @@ public final class RedisStoreLoad {
 
   private RedisStoreLoad() {}
 
+  private static boolean virtualThreads;
+
   public static void main(String[] args) throws Exception {
     int seconds = 10;
     List<Integer> concurrencies = List.of(1, 16, 64);
@@ -60,8 +63,13 @@ public final class RedisStoreLoad {
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--concurrency" -> concurrencies = parseList(args[i + 1]);
         case "--port" -> externalPort = Integer.parseInt(args[i + 1]);
+        case "--threads" -> virtualThreads = switch (args[i + 1]) {
+          case "platform" -> false;
+          case "virtual" -> true;
+          default -> throw new IllegalArgumentException("--threads is platform or virtual, was " + args[i + 1]);
+        };
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; use --seconds N, --concurrency 1,16,64, --port PORT");
+            + "; use --seconds N, --concurrency 1,16,64, --port PORT, --threads platform|virtual");
       }
     }
     Process server = null;
@@ -114,7 +122,7 @@ public final class RedisStoreLoad {
     Fingerprint fingerprint = Fingerprint.of("POST", "/payments", "{\"amount\":100}");
     for (int t = 0; t < concurrency; t++) {
       String tenant = "client-" + t;
-      Thread worker = new Thread(() -> {
+      Thread worker = newWorker("load-" + t, () -> {
         try {
           for (long i = 0; !stop.get(); i++) {
             IdempotencyKey key = IdempotencyKey.of(namespace, tenant, "key-" + i);
@@ -127,14 +135,34 @@ public final class RedisStoreLoad {
         } finally {
           done.countDown();
         }
-      }, "load-" + t);
-      worker.setDaemon(true);
+      });
       worker.start();
     }
     Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
     stop.set(true);
     done.await();
     return completed.sum();
+  }
+
+  /**
+   * A client thread: a platform thread, or with {@code --threads virtual} a virtual thread (JDK 21+,
+   * looked up reflectively because Idem is built for Java 17). A blocked virtual thread parks without a
+   * kernel context switch, which is where most of the client's CPU goes with platform threads.
+   */
+  private static Thread newWorker(String name, Runnable body) {
+    if (!virtualThreads) {
+      Thread thread = new Thread(body, name);
+      thread.setDaemon(true);
+      return thread;
+    }
+    try {
+      Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
+      Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+      builder = ofVirtual.getMethod("name", String.class).invoke(builder, name);
+      return (Thread) ofVirtual.getMethod("unstarted", Runnable.class).invoke(builder, body);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("--threads virtual needs JDK 21 or newer; this is " + Runtime.version(), e);
+    }
   }
 
   /** How many requests redis-benchmark needs to run about {@code seconds} at this concurrency. */
