@@ -13,4 +13,4 @@ CREATE TABLE IF NOT EXISTS ${table} (
   expires_at  timestamptz      NOT NULL,
   PRIMARY KEY (namespace, tenant, idem_key)
 );
-CREATE INDEX IF NOT EXISTS ${index} ON ${table} (expires_at);
+CREATE INDEX IF NOT EXISTS ${index} ON ${table} USING brin (expires_at);

@@ -51,7 +51,7 @@ class JdbcStoreConfigurationTest {
     assertThat(SchemaInstaller.statements(Dialect.POSTGRESQL, "billing.idem_records"))
         .containsExactly(
             SchemaInstaller.statements(Dialect.POSTGRESQL, "billing.idem_records").get(0),
-            "CREATE INDEX IF NOT EXISTS idem_records_expires_at ON billing.idem_records (expires_at)");
+            "CREATE INDEX IF NOT EXISTS idem_records_expires_at ON billing.idem_records USING brin (expires_at)");
     assertThat(SchemaInstaller.statements(Dialect.MYSQL, "t")).singleElement().asString()
         .startsWith("CREATE TABLE IF NOT EXISTS t (").contains("KEY t_expires_at (expires_at)");
   }
