@@ -40,6 +40,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -71,6 +74,13 @@ import org.slf4j.LoggerFactory;
  * A client the store opened itself rejects commands at once while disconnected and reconnects on its
  * own (at most a second apart), so calls succeed again when the server is back. Bytes under a key
  * that are not an Idem record raise {@link CorruptRecordException} naming the key.
+ *
+ * <h2>Blocking and asynchronous calls</h2>
+ * The {@link io.idem.spi.IdempotencyStore} methods block the calling thread for each answer. Each
+ * also has an {@code *Async} twin ({@link #reserveAsync}, {@link #completeAsync}, ...) that issues
+ * the same commands and returns a {@link CompletionStage}, for event-loop and reactive callers: no
+ * thread waits, so many requests share Lettuce's one I/O thread without a hand-off per command.
+ * Both kinds have the same bound and the same failures.
  *
  * <h2>Eviction</h2>
  * At start the store reads {@code maxmemory-policy} and {@code maxmemory} from every master and logs a
@@ -231,50 +241,119 @@ public final class RedisStore implements LeaseExtendingStore {
 
   @Override
   public Reservation reserve(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token, Duration lease) {
-    Objects.requireNonNull(fingerprint, "fingerprint");
-    Objects.requireNonNull(token, "token");
-    long leaseMillis = millis(lease, "lease");
-    byte[] redisKey = redisKey(key);
-    byte[] value = RecordLayout.inProgress(fingerprint, token);
-    byte[] existing = await("reserve", key, commandTimeout,
-        () -> commands.setGet(redisKey, value, SetArgs.Builder.nx().px(leaseMillis)));
-    return existing == null
-        ? Reservation.acquired(token)
-        : Reservation.found(RecordLayout.decode(existing, name(key)));
+    return await("reserve", key, commandTimeout, sendReserve(key, fingerprint, token, lease));
   }
 
   @Override
   public boolean complete(IdempotencyKey key, LeaseToken token, byte[] result, Duration retention) {
-    Objects.requireNonNull(token, "token");
-    Objects.requireNonNull(result, "result");
-    long retentionMillis = millis(retention, "retention");
-    byte[] redisKey = redisKey(key);
-    boolean completed = runFenced(LuaScript.COMPLETE, key, redisKey,
-        RecordLayout.heldPrefix(token), result, decimal(retentionMillis));
+    boolean completed = await(LuaScript.COMPLETE.name, key, commandTimeout, sendComplete(key, token, result, retention));
     if (completed && replicas > 0) {
-      awaitReplicas(key, redisKey);
+      await("complete", key, replicaWaitTimeout(), sendReplicaWait(key)).run();
     }
     return completed;
   }
 
   @Override
   public boolean release(IdempotencyKey key, LeaseToken token) {
-    Objects.requireNonNull(token, "token");
-    return runFenced(LuaScript.RELEASE, key, redisKey(key), RecordLayout.heldPrefix(token));
+    return await(LuaScript.RELEASE.name, key, commandTimeout, sendRelease(key, token));
   }
 
   @Override
   public boolean extend(IdempotencyKey key, LeaseToken token, Duration lease) {
-    Objects.requireNonNull(token, "token");
-    long leaseMillis = millis(lease, "lease");
-    return runFenced(LuaScript.EXTEND, key, redisKey(key), RecordLayout.heldPrefix(token), decimal(leaseMillis));
+    return await(LuaScript.EXTEND.name, key, commandTimeout, sendExtend(key, token, lease));
   }
 
   @Override
   public Optional<StoredRecord> find(IdempotencyKey key) {
+    return await("find", key, commandTimeout, sendFind(key));
+  }
+
+  /**
+   * {@link #reserve} without blocking: the same single {@code SET .. NX PX .. GET}. The stage fails
+   * with {@link StoreUnavailableException} (no answer within the command timeout included) or
+   * {@link CorruptRecordException}, as the blocking call throws them; bad arguments throw at once.
+   *
+   * <p>Like every {@code *Async} method, the stage completes on Lettuce's I/O thread: attach
+   * callbacks that block with an executor ({@code thenApplyAsync(fn, executor)}), never directly.
+   */
+  public CompletionStage<Reservation> reserveAsync(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token,
+      Duration lease) {
+    return bounded("reserve", key, commandTimeout, sendReserve(key, fingerprint, token, lease));
+  }
+
+  /**
+   * {@link #complete} without blocking: one fenced {@code EVALSHA}, then, with
+   * {@link Builder#waitForReplicas}, one {@code WAIT}; fails as {@link #reserveAsync} does.
+   */
+  public CompletionStage<Boolean> completeAsync(IdempotencyKey key, LeaseToken token, byte[] result,
+      Duration retention) {
+    CompletionStage<Boolean> completed =
+        bounded(LuaScript.COMPLETE.name, key, commandTimeout, sendComplete(key, token, result, retention));
+    if (replicas == 0) {
+      return completed;
+    }
+    return completed.thenCompose(done -> done
+        ? bounded("complete", key, replicaWaitTimeout(), sendReplicaWait(key)).thenApply(check -> {
+          check.run();
+          return true;
+        })
+        : CompletableFuture.completedFuture(false));
+  }
+
+  /** {@link #release} without blocking: one fenced {@code EVALSHA}; fails as {@link #reserveAsync} does. */
+  public CompletionStage<Boolean> releaseAsync(IdempotencyKey key, LeaseToken token) {
+    return bounded(LuaScript.RELEASE.name, key, commandTimeout, sendRelease(key, token));
+  }
+
+  /** {@link #extend} without blocking: one fenced {@code EVALSHA}; fails as {@link #reserveAsync} does. */
+  public CompletionStage<Boolean> extendAsync(IdempotencyKey key, LeaseToken token, Duration lease) {
+    return bounded(LuaScript.EXTEND.name, key, commandTimeout, sendExtend(key, token, lease));
+  }
+
+  /** {@link #find} without blocking: one {@code GET}; fails as {@link #reserveAsync} does. */
+  public CompletionStage<Optional<StoredRecord>> findAsync(IdempotencyKey key) {
+    return bounded("find", key, commandTimeout, sendFind(key));
+  }
+
+  // The send* methods check the arguments (throwing at once), issue the commands and map the answer;
+  // the blocking and the asynchronous methods differ only in how they wait for it.
+
+  private CompletableFuture<Reservation> sendReserve(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token,
+      Duration lease) {
+    Objects.requireNonNull(fingerprint, "fingerprint");
+    Objects.requireNonNull(token, "token");
+    long leaseMillis = millis(lease, "lease");
     byte[] redisKey = redisKey(key);
-    byte[] value = await("find", key, commandTimeout, () -> commands.get(redisKey));
-    return value == null ? Optional.empty() : Optional.of(RecordLayout.decode(value, name(key)));
+    byte[] value = RecordLayout.inProgress(fingerprint, token);
+    return send(() -> commands.setGet(redisKey, value, SetArgs.Builder.nx().px(leaseMillis)))
+        .thenApply(existing -> existing == null
+            ? Reservation.acquired(token)
+            : Reservation.found(RecordLayout.decode(existing, name(key))));
+  }
+
+  private CompletableFuture<Boolean> sendComplete(IdempotencyKey key, LeaseToken token, byte[] result,
+      Duration retention) {
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(result, "result");
+    long retentionMillis = millis(retention, "retention");
+    return sendFenced(LuaScript.COMPLETE, key, RecordLayout.heldPrefix(token), result, decimal(retentionMillis));
+  }
+
+  private CompletableFuture<Boolean> sendRelease(IdempotencyKey key, LeaseToken token) {
+    Objects.requireNonNull(token, "token");
+    return sendFenced(LuaScript.RELEASE, key, RecordLayout.heldPrefix(token));
+  }
+
+  private CompletableFuture<Boolean> sendExtend(IdempotencyKey key, LeaseToken token, Duration lease) {
+    Objects.requireNonNull(token, "token");
+    long leaseMillis = millis(lease, "lease");
+    return sendFenced(LuaScript.EXTEND, key, RecordLayout.heldPrefix(token), decimal(leaseMillis));
+  }
+
+  private CompletableFuture<Optional<StoredRecord>> sendFind(IdempotencyKey key) {
+    byte[] redisKey = redisKey(key);
+    return send(() -> commands.get(redisKey))
+        .thenApply(value -> value == null ? Optional.empty() : Optional.of(RecordLayout.decode(value, name(key))));
   }
 
   @Override
@@ -322,49 +401,68 @@ public final class RedisStore implements LeaseExtendingStore {
     return evictionWarnings;
   }
 
-  private boolean runFenced(LuaScript script, IdempotencyKey key, byte[] redisKey, byte[]... args) {
-    byte[][] keys = {redisKey};
-    Long outcome;
-    try {
-      outcome = await(script.name, key, commandTimeout,
-          () -> commands.<Long>evalsha(script.sha1, ScriptOutputType.INTEGER, keys, args));
-    } catch (RedisNoScriptException notLoaded) {
-      // A restarted, failed-over or flushed server forgot the script: EVAL sends it, and caches it again.
-      outcome = await(script.name, key, commandTimeout,
-          () -> commands.<Long>eval(script.source, ScriptOutputType.INTEGER, keys, args));
-    }
-    if (outcome != null && outcome == LuaScript.FOREIGN_VALUE) {
-      throw RecordLayout.corrupt(name(key), "it does not start with an Idem header of format version "
-          + RecordLayout.VERSION);
-    }
-    return outcome != null && outcome == LuaScript.DONE;
-  }
-
-  private void awaitReplicas(IdempotencyKey key, byte[] redisKey) {
-    Long acknowledged = await("complete", key, commandTimeout.plus(replicaTimeout),
-        () -> backend.writerOf(redisKey).waitForReplication(replicas, replicaTimeout.toMillis()));
-    long count = acknowledged == null ? 0 : acknowledged;
-    if (count < replicas) {
-      throw new StoreUnavailableException(STORE_NAME, "complete", "the result under '" + name(key)
-          + "' is stored on the master, but only " + count + " of " + replicas
-          + " replicas acknowledged it within " + replicaTimeout
-          + "; a failover now could lose it and let a retry run the request again", null);
-    }
+  /** One {@code EVALSHA} of a fenced script; after {@code NOSCRIPT}, one {@code EVAL} that caches it again. */
+  private CompletableFuture<Boolean> sendFenced(LuaScript script, IdempotencyKey key, byte[]... args) {
+    byte[][] keys = {redisKey(key)};
+    return send(() -> commands.<Long>evalsha(script.sha1, ScriptOutputType.INTEGER, keys, args))
+        .exceptionallyCompose(failure -> cause(failure) instanceof RedisNoScriptException
+            // A restarted, failed-over or flushed server forgot the script: EVAL sends it, and caches it again.
+            ? send(() -> commands.<Long>eval(script.source, ScriptOutputType.INTEGER, keys, args))
+            : CompletableFuture.failedFuture(failure))
+        .thenApply(outcome -> {
+          if (outcome != null && outcome == LuaScript.FOREIGN_VALUE) {
+            throw RecordLayout.corrupt(name(key), "it does not start with an Idem header of format version "
+                + RecordLayout.VERSION);
+          }
+          return outcome != null && outcome == LuaScript.DONE;
+        });
   }
 
   /**
-   * Waits for one command, at most {@code timeout}. Everything that is not an answer becomes
-   * {@link StoreUnavailableException}, except a value of the wrong Redis type under an Idem key
-   * ({@link CorruptRecordException}) and {@code NOSCRIPT} (thrown through for the caller to load).
+   * {@code WAIT} on the connection that wrote the key. The answer is a check to run: it throws when
+   * fewer replicas than asked acknowledged the write in time.
    */
-  private <T> T await(String operation, Object subject, Duration timeout, Supplier<RedisFuture<T>> command) {
-    RedisFuture<T> future;
+  private CompletableFuture<Runnable> sendReplicaWait(IdempotencyKey key) {
+    byte[] redisKey = redisKey(key);
+    return send(() -> backend.writerOf(redisKey).waitForReplication(replicas, replicaTimeout.toMillis()))
+        .thenApply(acknowledged -> () -> {
+          long count = acknowledged == null ? 0 : acknowledged;
+          if (count < replicas) {
+            throw new StoreUnavailableException(STORE_NAME, "complete", "the result under '" + name(key)
+                + "' is stored on the master, but only " + count + " of " + replicas
+                + " replicas acknowledged it within " + replicaTimeout
+                + "; a failover now could lose it and let a retry run the request again", null);
+          }
+        });
+  }
+
+  private Duration replicaWaitTimeout() {
+    return commandTimeout.plus(replicaTimeout);
+  }
+
+  /**
+   * Issues one command. Lettuce may refuse at once (disconnected, or no route to a Cluster node): the
+   * refusal becomes the future's failure, so every way of waiting translates it alike.
+   */
+  private static <T> CompletableFuture<T> send(Supplier<RedisFuture<T>> command) {
     try {
-      // Lettuce may refuse at once (disconnected, or no route to a Cluster node): same translation.
-      future = command.get();
+      return command.get().toCompletableFuture();
     } catch (RuntimeException e) {
-      throw translate(e, operation, subject);
+      return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** Blocks for one command's answer, at most {@code timeout}; see {@link #translate}. */
+  private <T> T await(String operation, Object subject, Duration timeout, Supplier<RedisFuture<T>> command) {
+    return await(operation, subject, timeout, send(command));
+  }
+
+  /**
+   * Blocks for an answer, at most {@code timeout}. Everything that is not an answer becomes
+   * {@link StoreUnavailableException}, except a value that is not an Idem record
+   * ({@link CorruptRecordException}).
+   */
+  private <T> T await(String operation, Object subject, Duration timeout, CompletableFuture<T> future) {
     try {
       return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -376,14 +474,33 @@ public final class RedisStore implements LeaseExtendingStore {
       throw new StoreUnavailableException(STORE_NAME, operation, "interrupted while waiting for Redis", e);
     } catch (ExecutionException e) {
       throw translate(e.getCause(), operation, subject);
-    } catch (RuntimeException e) {
-      throw translate(e, operation, subject);
     }
   }
 
+  /** The asynchronous twin of {@link #await}: the same bound and the same failures, as a stage. */
+  private <T> CompletionStage<T> bounded(String operation, Object subject, Duration timeout,
+      CompletableFuture<T> future) {
+    return future.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+        .exceptionallyCompose(failure -> {
+          Throwable cause = cause(failure);
+          return CompletableFuture.failedFuture(cause instanceof TimeoutException
+              ? new StoreUnavailableException(STORE_NAME, operation, "no answer from Redis within " + timeout, cause)
+              : translate(cause, operation, subject));
+        });
+  }
+
+  /** The failure inside the wrappers a completion stage adds. */
+  private static Throwable cause(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
   private RuntimeException translate(Throwable failure, String operation, Object subject) {
-    if (failure instanceof RedisNoScriptException noScript) {
-      return noScript;
+    if (failure instanceof CorruptRecordException || failure instanceof StoreUnavailableException) {
+      return (RuntimeException) failure;
     }
     String message = String.valueOf(failure.getMessage());
     if (failure instanceof RedisCommandExecutionException && message.contains("WRONGTYPE")

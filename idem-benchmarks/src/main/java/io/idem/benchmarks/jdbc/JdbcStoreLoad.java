@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.idem.Fingerprint;
 import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
+import io.idem.benchmarks.ClientThreads;
 import io.idem.jdbc.JdbcStore;
 import io.idem.spi.Reservation;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -31,7 +32,8 @@ import java.util.regex.Pattern;
  * against the same server in the same run. A pair costs two round trips and two commits, the
  * baseline one of each: 0.5 is the ceiling to expect.
  *
- * <pre>java -cp idem-benchmarks/target/idem-benchmarks.jar io.idem.benchmarks.jdbc.JdbcStoreLoad [seconds]</pre>
+ * <pre>java -cp idem-benchmarks/target/idem-benchmarks.jar io.idem.benchmarks.jdbc.JdbcStoreLoad [seconds]
+ *     [--threads platform|virtual (virtual needs JDK 21+)]</pre>
  *
  * Needs {@code pgbench} on the PATH (Debian {@code postgresql-client}).
  */
@@ -43,7 +45,17 @@ public final class JdbcStoreLoad {
   private JdbcStoreLoad() {}
 
   public static void main(String[] args) throws Exception {
-    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    int seconds = 10;
+    ClientThreads threads = ClientThreads.PLATFORM;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--threads") && i + 1 < args.length) {
+        threads = ClientThreads.parse(args[++i]);
+      } else if (args[i].matches("[0-9]+")) {
+        seconds = Integer.parseInt(args[i]);
+      } else {
+        throw new IllegalArgumentException("unknown argument " + args[i] + "; use [seconds] [--threads platform|virtual]");
+      }
+    }
     Path data = Files.createTempDirectory("idem-bench-pg");
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data)
         .setServerConfig("max_connections", "100")
@@ -53,18 +65,18 @@ public final class JdbcStoreLoad {
         .setServerConfig("synchronous_commit", "on")
         .start()) {
       String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres?user=postgres";
-      System.out.printf(Locale.ROOT, "PostgreSQL 15 (embedded, synchronous_commit=on), %d s per run, %d cores%n",
-          seconds, Runtime.getRuntime().availableProcessors());
+      System.out.printf(Locale.ROOT, "PostgreSQL 15 (embedded, synchronous_commit=on), %d s per run, %d cores, %s, %s%n",
+          seconds, Runtime.getRuntime().availableProcessors(), threads, System.getProperty("java.vm.version"));
       System.out.printf(Locale.ROOT, "%-12s %16s %16s %8s%n", "concurrency", "idem pairs/s", "pgbench tps", "ratio");
       for (int concurrency : CONCURRENCY) {
-        double pairs = idem(url, concurrency, seconds);
+        double pairs = idem(url, concurrency, seconds, threads);
         double tps = pgbench(postgres.getPort(), concurrency, seconds);
         System.out.printf(Locale.ROOT, "%-12d %16.0f %16.0f %8.2f%n", concurrency, pairs, tps, pairs / tps);
       }
     }
   }
 
-  private static double idem(String url, int concurrency, int seconds) throws Exception {
+  private static double idem(String url, int concurrency, int seconds, ClientThreads threads) throws Exception {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setMaximumPoolSize(concurrency);
@@ -72,22 +84,23 @@ public final class JdbcStoreLoad {
     try (HikariDataSource pool = new HikariDataSource(config);
         JdbcStore store = JdbcStore.builder(pool).createIfMissing(true).build()) {
       byte[] result = "{\"status\":\"paid\",\"amount\":1000,\"currency\":\"EUR\"}".getBytes(StandardCharsets.UTF_8);
-      run(store, concurrency, Math.max(2, seconds / 3), result); // warm-up: JIT, pool, statement caches
-      return run(store, concurrency, seconds, result);
+      run(store, concurrency, Math.max(2, seconds / 3), result, threads); // warm-up: JIT, pool, statement caches
+      return run(store, concurrency, seconds, result, threads);
     }
   }
 
-  private static double run(JdbcStore store, int concurrency, int seconds, byte[] result) throws InterruptedException {
+  private static double run(JdbcStore store, int concurrency, int seconds, byte[] result, ClientThreads threads)
+      throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
     LongAdder pairs = new LongAdder();
     CountDownLatch done = new CountDownLatch(concurrency);
     String namespace = "bench-" + UUID.randomUUID();
     Duration lease = Duration.ofMinutes(1);
     Duration retention = Duration.ofHours(24);
-    List<Thread> threads = new ArrayList<>();
+    List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < concurrency; t++) {
       int thread = t;
-      threads.add(new Thread(() -> {
+      workers.add(threads.newThread("load-" + t, () -> {
         long i = 0;
         try {
           while (!stop.get()) {
@@ -105,7 +118,7 @@ public final class JdbcStoreLoad {
       }));
     }
     long start = System.nanoTime();
-    threads.forEach(Thread::start);
+    workers.forEach(Thread::start);
     Thread.sleep(seconds * 1000L);
     stop.set(true);
     done.await();

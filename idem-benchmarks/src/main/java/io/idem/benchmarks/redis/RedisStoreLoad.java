@@ -3,6 +3,7 @@ package io.idem.benchmarks.redis;
 import io.idem.Fingerprint;
 import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
+import io.idem.benchmarks.ClientThreads;
 import io.idem.redis.RedisStore;
 import io.idem.spi.Reservation;
 import io.lettuce.core.RedisClient;
@@ -19,9 +20,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +40,7 @@ import java.util.regex.Pattern;
  * java -cp idem-benchmarks/target/idem-benchmarks.jar io.idem.benchmarks.redis.RedisStoreLoad \
  *     [--seconds 10] [--concurrency 1,16,64] [--port PORT (use a running server instead of starting one)]
  *     [--threads platform|virtual (virtual needs JDK 21+)]
+ *     [--api sync|async (async: concurrency = pairs in flight through reserveAsync/completeAsync, no client threads)]
  * </pre>
  *
  * Needs {@code redis-server} (when no port is given) and {@code redis-benchmark} on the PATH
@@ -45,6 +49,8 @@ import java.util.regex.Pattern;
 public final class RedisStoreLoad {
 
   private static final int ROUNDS = 3;
+  // Long enough for the JIT to finish with the hot path: the first measured round ran slowest at 2 s.
+  private static final int WARMUP_SECONDS = 5;
   private static final Pattern RATE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?) requests per second");
   private static final Duration LEASE = Duration.ofSeconds(60);
   private static final Duration RETENTION = Duration.ofHours(1);
@@ -52,7 +58,8 @@ public final class RedisStoreLoad {
 
   private RedisStoreLoad() {}
 
-  private static boolean virtualThreads;
+  private static ClientThreads threads = ClientThreads.PLATFORM;
+  private static boolean asyncApi;
 
   public static void main(String[] args) throws Exception {
     int seconds = 10;
@@ -63,13 +70,14 @@ public final class RedisStoreLoad {
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--concurrency" -> concurrencies = parseList(args[i + 1]);
         case "--port" -> externalPort = Integer.parseInt(args[i + 1]);
-        case "--threads" -> virtualThreads = switch (args[i + 1]) {
-          case "platform" -> false;
-          case "virtual" -> true;
-          default -> throw new IllegalArgumentException("--threads is platform or virtual, was " + args[i + 1]);
+        case "--threads" -> threads = ClientThreads.parse(args[i + 1]);
+        case "--api" -> asyncApi = switch (args[i + 1]) {
+          case "sync" -> false;
+          case "async" -> true;
+          default -> throw new IllegalArgumentException("--api is sync or async, was " + args[i + 1]);
         };
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; use --seconds N, --concurrency 1,16,64, --port PORT, --threads platform|virtual");
+            + "; use --seconds N, --concurrency 1,16,64, --port PORT, --threads platform|virtual, --api sync|async");
       }
     }
     Process server = null;
@@ -81,13 +89,14 @@ public final class RedisStoreLoad {
       port = externalPort;
     }
     try {
-      System.out.printf(Locale.ROOT, "Redis store load, %d s per point, redis on port %d, %d cores, %s%n",
-          seconds, port, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+      System.out.printf(Locale.ROOT, "Redis store load, %d s per point, redis on port %d, %d cores, %s, %s%n",
+          seconds, port, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
+          asyncApi ? "asynchronous API" : "blocking API on " + threads);
       System.out.printf(Locale.ROOT, "%11s %5s %14s %14s %7s%n", "concurrency", "round", "idem pairs/s", "raw SET/s", "ratio");
       for (int concurrency : concurrencies) {
         List<Double> ratios = new ArrayList<>();
         try (RedisStore store = RedisStore.create("redis://127.0.0.1:" + port)) {
-          runPairs(store, concurrency, 2, "warmup");
+          runPairs(store, concurrency, WARMUP_SECONDS, "warmup");
           long rawRequests = calibrate(port, concurrency, (double) seconds / ROUNDS);
           // Rounds alternate both sides, so load from other processes on the machine hits both alike.
           for (int round = 1; round <= ROUNDS; round++) {
@@ -115,6 +124,83 @@ public final class RedisStoreLoad {
 
   private static long runPairs(RedisStore store, int concurrency, int seconds, String phase)
       throws InterruptedException {
+    return asyncApi ? runAsyncPairs(store, concurrency, seconds, phase) : runBlockingPairs(store, concurrency, seconds, phase);
+  }
+
+  /**
+   * {@code concurrency} chains of reserveAsync then completeAsync, each starting its next pair when
+   * the last completes: that many pairs in flight, on no thread of the driver's own.
+   */
+  private static long runAsyncPairs(RedisStore store, int concurrency, int seconds, String phase)
+      throws InterruptedException {
+    LongAdder completed = new LongAdder();
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch done = new CountDownLatch(concurrency);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    String namespace = "load-" + phase + "-" + System.nanoTime();
+    Fingerprint fingerprint = Fingerprint.of("POST", "/payments", "{\"amount\":100}");
+    for (int t = 0; t < concurrency; t++) {
+      new AsyncChain(store, namespace, "client-" + t, fingerprint, completed, stop, done, failure).next();
+    }
+    Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+    stop.set(true);
+    if (!done.await(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("asynchronous pairs did not finish within 30 s of the stop");
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("an asynchronous pair failed", failure.get());
+    }
+    return completed.sum();
+  }
+
+  /** One client of the asynchronous run: a fresh key per pair, the next pair started by the last one's answer. */
+  private static final class AsyncChain {
+    private final RedisStore store;
+    private final String namespace;
+    private final String tenant;
+    private final Fingerprint fingerprint;
+    private final LongAdder completed;
+    private final AtomicBoolean stop;
+    private final CountDownLatch done;
+    private final AtomicReference<Throwable> failure;
+    private long sequence;
+
+    AsyncChain(RedisStore store, String namespace, String tenant, Fingerprint fingerprint, LongAdder completed,
+        AtomicBoolean stop, CountDownLatch done, AtomicReference<Throwable> failure) {
+      this.store = store;
+      this.namespace = namespace;
+      this.tenant = tenant;
+      this.fingerprint = fingerprint;
+      this.completed = completed;
+      this.stop = stop;
+      this.done = done;
+      this.failure = failure;
+    }
+
+    void next() {
+      if (stop.get() || failure.get() != null) {
+        done.countDown();
+        return;
+      }
+      IdempotencyKey key = IdempotencyKey.of(namespace, tenant, "key-" + sequence++);
+      LeaseToken token = LeaseToken.random();
+      store.reserveAsync(key, fingerprint, token, LEASE)
+          .thenCompose(reservation -> reservation instanceof Reservation.Acquired
+              ? store.completeAsync(key, token, RESULT, RETENTION)
+              : CompletableFuture.completedFuture(false))
+          .whenComplete((stored, error) -> {
+            if (error != null) {
+              failure.compareAndSet(null, error);
+            } else if (stored) {
+              completed.increment();
+            }
+            next();
+          });
+    }
+  }
+
+  private static long runBlockingPairs(RedisStore store, int concurrency, int seconds, String phase)
+      throws InterruptedException {
     LongAdder completed = new LongAdder();
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch done = new CountDownLatch(concurrency);
@@ -122,7 +208,7 @@ public final class RedisStoreLoad {
     Fingerprint fingerprint = Fingerprint.of("POST", "/payments", "{\"amount\":100}");
     for (int t = 0; t < concurrency; t++) {
       String tenant = "client-" + t;
-      Thread worker = newWorker("load-" + t, () -> {
+      Thread worker = threads.newThread("load-" + t, () -> {
         try {
           for (long i = 0; !stop.get(); i++) {
             IdempotencyKey key = IdempotencyKey.of(namespace, tenant, "key-" + i);
@@ -142,27 +228,6 @@ public final class RedisStoreLoad {
     stop.set(true);
     done.await();
     return completed.sum();
-  }
-
-  /**
-   * A client thread: a platform thread, or with {@code --threads virtual} a virtual thread (JDK 21+,
-   * looked up reflectively because Idem is built for Java 17). A blocked virtual thread parks without a
-   * kernel context switch, which is where most of the client's CPU goes with platform threads.
-   */
-  private static Thread newWorker(String name, Runnable body) {
-    if (!virtualThreads) {
-      Thread thread = new Thread(body, name);
-      thread.setDaemon(true);
-      return thread;
-    }
-    try {
-      Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
-      Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
-      builder = ofVirtual.getMethod("name", String.class).invoke(builder, name);
-      return (Thread) ofVirtual.getMethod("unstarted", Runnable.class).invoke(builder, body);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("--threads virtual needs JDK 21 or newer; this is " + Runtime.version(), e);
-    }
   }
 
   /** How many requests redis-benchmark needs to run about {@code seconds} at this concurrency. */
