@@ -20,7 +20,8 @@ import java.util.HexFormat;
  * {@code ARGV[1]}, the magic, version, in-progress state and lease token of a held lease. It
  * answers 1 (done), 0 (absent, completed or held by another token: nothing changed) or -1 (the value
  * is not an Idem record: nothing changed). The scripts deliberately use no {@code GET} or
- * {@code SET}, so {@code INFO commandstats} tells client round trips from script-internal calls.
+ * {@code SET}, so {@code INFO commandstats} tells client round trips from script-internal calls
+ * ({@code PSETEX} is {@code SET .. PX} under another name).
  */
 final class LuaScript {
 
@@ -31,13 +32,15 @@ final class LuaScript {
       if string.sub(head, 1, %d) ~= ARGV[1] then return 0 end
       """.formatted(HEADER_LENGTH - 1, HEADER_LENGTH, MAGIC.length + 1, MAGIC.length + 1, HELD_PREFIX_LENGTH);
 
-  /** ARGV: held prefix, result bytes, retention in ms. Flips the state byte, appends the result, sets the TTL. */
+  /**
+   * ARGV: held prefix, result bytes, retention in ms. Rewrites the record in one call: the header
+   * with the state byte flipped, then the result, with the retention as its TTL. A held record is
+   * exactly its header, so {@code head} is the whole value.
+   */
   static final LuaScript COMPLETE = new LuaScript("complete", FENCE + """
-      redis.call('SETRANGE', KEYS[1], %d, 'C')
-      redis.call('APPEND', KEYS[1], ARGV[2])
-      redis.call('PEXPIRE', KEYS[1], ARGV[3])
+      redis.call('PSETEX', KEYS[1], ARGV[3], string.sub(head, 1, %d) .. 'C' .. string.sub(head, %d) .. ARGV[2])
       return 1
-      """.formatted(STATE_OFFSET));
+      """.formatted(STATE_OFFSET, STATE_OFFSET + 2));
 
   /** ARGV: held prefix. */
   static final LuaScript RELEASE = new LuaScript("release", FENCE + """

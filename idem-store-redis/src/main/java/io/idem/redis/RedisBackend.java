@@ -18,18 +18,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
 abstract class RedisBackend {
 
   private final List<AutoCloseable> owned;
+  private final boolean clientTimesOutCommands;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private RedisBackend(List<AutoCloseable> owned) {
+  private RedisBackend(List<AutoCloseable> owned, boolean clientTimesOutCommands) {
     this.owned = List.copyOf(owned);
+    this.clientTimesOutCommands = clientTimesOutCommands;
   }
 
-  static RedisBackend standalone(StatefulRedisConnection<byte[], byte[]> connection, List<AutoCloseable> owned) {
-    return new Standalone(connection, owned);
+  /**
+   * @param clientTimesOutCommands the client is the store's own, configured to fail every command
+   *     after the store's command timeout; a caller's client or connection may not be
+   */
+  static RedisBackend standalone(StatefulRedisConnection<byte[], byte[]> connection, List<AutoCloseable> owned,
+      boolean clientTimesOutCommands) {
+    return new Standalone(connection, owned, clientTimesOutCommands);
   }
 
-  static RedisBackend cluster(StatefulRedisClusterConnection<byte[], byte[]> connection, List<AutoCloseable> owned) {
-    return new Cluster(connection, owned);
+  /** See {@link #standalone}. */
+  static RedisBackend cluster(StatefulRedisClusterConnection<byte[], byte[]> connection, List<AutoCloseable> owned,
+      boolean clientTimesOutCommands) {
+    return new Cluster(connection, owned, clientTimesOutCommands);
+  }
+
+  /** Whether Lettuce itself fails every command after the store's timeout, so waiting needs no timer of its own. */
+  boolean clientTimesOutCommands() {
+    return clientTimesOutCommands;
   }
 
   /** Commands on the one multiplexed connection; in a Cluster, routed to the node owning each key. */
@@ -69,8 +83,8 @@ abstract class RedisBackend {
   private static final class Standalone extends RedisBackend {
     private final RedisClusterAsyncCommands<byte[], byte[]> commands;
 
-    Standalone(StatefulRedisConnection<byte[], byte[]> connection, List<AutoCloseable> owned) {
-      super(owned);
+    Standalone(StatefulRedisConnection<byte[], byte[]> connection, List<AutoCloseable> owned, boolean timesOut) {
+      super(owned, timesOut);
       this.commands = connection.async();
     }
 
@@ -94,8 +108,8 @@ abstract class RedisBackend {
     private final StatefulRedisClusterConnection<byte[], byte[]> connection;
     private final RedisAdvancedClusterAsyncCommands<byte[], byte[]> commands;
 
-    Cluster(StatefulRedisClusterConnection<byte[], byte[]> connection, List<AutoCloseable> owned) {
-      super(owned);
+    Cluster(StatefulRedisClusterConnection<byte[], byte[]> connection, List<AutoCloseable> owned, boolean timesOut) {
+      super(owned, timesOut);
       this.connection = connection;
       this.commands = connection.async();
     }

@@ -169,7 +169,7 @@ public final class RedisStore implements LeaseExtendingStore {
       try {
         StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
         owned.add(0, connection);
-        return RedisBackend.standalone(connection, owned);
+        return RedisBackend.standalone(connection, owned, true);
       } catch (RuntimeException e) {
         closeQuietly(owned);
         throw connectFailed(e);
@@ -193,7 +193,7 @@ public final class RedisStore implements LeaseExtendingStore {
       try {
         StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
         owned.add(0, connection);
-        return RedisBackend.cluster(connection, owned);
+        return RedisBackend.cluster(connection, owned, true);
       } catch (RuntimeException e) {
         closeQuietly(owned);
         throw connectFailed(e);
@@ -207,7 +207,7 @@ public final class RedisStore implements LeaseExtendingStore {
     return new Builder(timeout -> {
       try {
         StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-        return RedisBackend.standalone(connection, List.of(connection));
+        return RedisBackend.standalone(connection, List.of(connection), false);
       } catch (RuntimeException e) {
         throw connectFailed(e);
       }
@@ -220,7 +220,7 @@ public final class RedisStore implements LeaseExtendingStore {
     return new Builder(timeout -> {
       try {
         StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-        return RedisBackend.cluster(connection, List.of(connection));
+        return RedisBackend.cluster(connection, List.of(connection), false);
       } catch (RuntimeException e) {
         throw connectFailed(e);
       }
@@ -230,13 +230,13 @@ public final class RedisStore implements LeaseExtendingStore {
   /** Options for a store on the caller's connection. */
   public static Builder builder(StatefulRedisConnection<byte[], byte[]> connection) {
     Objects.requireNonNull(connection, "connection");
-    return new Builder(timeout -> RedisBackend.standalone(connection, List.of()));
+    return new Builder(timeout -> RedisBackend.standalone(connection, List.of(), false));
   }
 
   /** Options for a store on the caller's Cluster connection. */
   public static Builder builder(StatefulRedisClusterConnection<byte[], byte[]> connection) {
     Objects.requireNonNull(connection, "connection");
-    return new Builder(timeout -> RedisBackend.cluster(connection, List.of()));
+    return new Builder(timeout -> RedisBackend.cluster(connection, List.of(), false));
   }
 
   @Override
@@ -477,10 +477,15 @@ public final class RedisStore implements LeaseExtendingStore {
     }
   }
 
-  /** The asynchronous twin of {@link #await}: the same bound and the same failures, as a stage. */
+  /**
+   * The asynchronous twin of {@link #await}: the same bound and the same failures, as a stage. A
+   * client the store opened fails commands after {@code commandTimeout} itself (with a cheaper timer
+   * than a scheduled future's); on a caller's client or connection the stage carries its own timer.
+   */
   private <T> CompletionStage<T> bounded(String operation, Object subject, Duration timeout,
       CompletableFuture<T> future) {
-    return future.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+    boolean ownTimer = !backend.clientTimesOutCommands() || timeout.compareTo(commandTimeout) > 0;
+    return (ownTimer ? future.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS) : future)
         .exceptionallyCompose(failure -> {
           Throwable cause = cause(failure);
           return CompletableFuture.failedFuture(cause instanceof TimeoutException
