@@ -7,6 +7,7 @@ import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -30,9 +31,9 @@ abstract class RedisBackend {
    * @param clientTimesOutCommands the client is the store's own, configured to fail every command
    *     after the store's command timeout; a caller's client or connection may not be
    */
-  static RedisBackend standalone(StatefulRedisConnection<byte[], byte[]> connection, List<AutoCloseable> owned,
-      boolean clientTimesOutCommands) {
-    return new Standalone(connection, owned, clientTimesOutCommands);
+  static RedisBackend standalone(List<StatefulRedisConnection<byte[], byte[]>> connections,
+      List<AutoCloseable> owned, boolean clientTimesOutCommands) {
+    return new Standalone(connections, owned, clientTimesOutCommands);
   }
 
   /** See {@link #standalone}. */
@@ -46,8 +47,11 @@ abstract class RedisBackend {
     return clientTimesOutCommands;
   }
 
-  /** Commands on the one multiplexed connection; in a Cluster, routed to the node owning each key. */
+  /** Commands on the first (usually the only) connection; in a Cluster, routed to the node owning each key. */
   abstract RedisClusterAsyncCommands<byte[], byte[]> commands();
+
+  /** Commands on the connection that carries everything for {@code key}. */
+  abstract RedisClusterAsyncCommands<byte[], byte[]> commandsFor(byte[] key);
 
   /** Every master: purge scans each, the eviction check reads each one's policy. */
   abstract List<Node> masters();
@@ -81,26 +85,39 @@ abstract class RedisBackend {
   }
 
   private static final class Standalone extends RedisBackend {
-    private final RedisClusterAsyncCommands<byte[], byte[]> commands;
+    private final List<RedisClusterAsyncCommands<byte[], byte[]>> connections;
+    private final RedisClusterAsyncCommands<byte[], byte[]> first;
 
-    Standalone(StatefulRedisConnection<byte[], byte[]> connection, List<AutoCloseable> owned, boolean timesOut) {
+    Standalone(List<StatefulRedisConnection<byte[], byte[]>> connections, List<AutoCloseable> owned,
+        boolean timesOut) {
       super(owned, timesOut);
-      this.commands = connection.async();
+      List<RedisClusterAsyncCommands<byte[], byte[]>> commands = new ArrayList<>(connections.size());
+      for (StatefulRedisConnection<byte[], byte[]> connection : connections) {
+        commands.add(connection.async());
+      }
+      this.connections = List.copyOf(commands);
+      this.first = this.connections.get(0);
     }
 
     @Override
     RedisClusterAsyncCommands<byte[], byte[]> commands() {
-      return commands;
+      return first;
+    }
+
+    @Override
+    RedisClusterAsyncCommands<byte[], byte[]> commandsFor(byte[] key) {
+      int count = connections.size();
+      return count == 1 ? first : connections.get(Math.floorMod(Arrays.hashCode(key), count));
     }
 
     @Override
     List<Node> masters() {
-      return List.of(new Node("server", commands));
+      return List.of(new Node("server", first));
     }
 
     @Override
     RedisClusterAsyncCommands<byte[], byte[]> writerOf(byte[] key) {
-      return commands;
+      return commandsFor(key);
     }
   }
 
@@ -116,6 +133,11 @@ abstract class RedisBackend {
 
     @Override
     RedisClusterAsyncCommands<byte[], byte[]> commands() {
+      return commands;
+    }
+
+    @Override
+    RedisClusterAsyncCommands<byte[], byte[]> commandsFor(byte[] key) {
       return commands;
     }
 

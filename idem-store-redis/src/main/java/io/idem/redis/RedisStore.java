@@ -102,20 +102,20 @@ public final class RedisStore implements LeaseExtendingStore {
   private static final int SCAN_PAGE = 1000;
 
   private final RedisBackend backend;
-  private final RedisClusterAsyncCommands<byte[], byte[]> commands;
   private final String keyPrefix;
   private final Duration commandTimeout;
   private final int replicas;
   private final Duration replicaTimeout;
+  private final int connections;
   private final List<String> evictionWarnings;
 
   private RedisStore(Builder builder, RedisBackend backend) {
     this.backend = backend;
-    this.commands = backend.commands();
     this.keyPrefix = builder.keyPrefix;
     this.commandTimeout = builder.commandTimeout;
     this.replicas = builder.replicas;
     this.replicaTimeout = builder.replicaTimeout;
+    this.connections = builder.connections;
     this.evictionWarnings = checkEviction();
   }
 
@@ -157,8 +157,8 @@ public final class RedisStore implements LeaseExtendingStore {
    */
   public static Builder builder(String redisUri) {
     parseUri(redisUri);
-    return new Builder(timeout -> {
-      ClientResources resources = ownResources();
+    return new Builder((timeout, connections) -> {
+      ClientResources resources = ownResources(connections);
       RedisClient client = RedisClient.create(resources, parseUri(redisUri, timeout));
       client.setOptions(ClientOptions.builder()
           .timeoutOptions(TimeoutOptions.enabled(timeout))
@@ -167,9 +167,7 @@ public final class RedisStore implements LeaseExtendingStore {
           .build());
       List<AutoCloseable> owned = new ArrayList<>(List.of(client::shutdown, () -> resources.shutdown()));
       try {
-        StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-        owned.add(0, connection);
-        return RedisBackend.standalone(connection, owned, true);
+        return RedisBackend.standalone(connect(client, connections, owned), owned, true);
       } catch (RuntimeException e) {
         closeQuietly(owned);
         throw connectFailed(e);
@@ -180,8 +178,8 @@ public final class RedisStore implements LeaseExtendingStore {
   /** Options for a store on its own Cluster client, seeded with the URI of any Cluster node. */
   public static Builder clusterBuilder(String redisUri) {
     parseUri(redisUri);
-    return new Builder(timeout -> {
-      ClientResources resources = ownResources();
+    return new Builder((timeout, connections) -> {
+      ClientResources resources = ownResources(1);
       RedisClusterClient client = RedisClusterClient.create(resources, parseUri(redisUri, timeout));
       client.setOptions(ClusterClientOptions.builder()
           .timeoutOptions(TimeoutOptions.enabled(timeout))
@@ -198,17 +196,18 @@ public final class RedisStore implements LeaseExtendingStore {
         closeQuietly(owned);
         throw connectFailed(e);
       }
-    });
+    }, "a Cluster connection already keeps one connection per node");
   }
 
   /** Options for a store on its own connection from the caller's client. */
   public static Builder builder(RedisClient client) {
     Objects.requireNonNull(client, "client");
-    return new Builder(timeout -> {
+    return new Builder((timeout, connections) -> {
+      List<AutoCloseable> owned = new ArrayList<>();
       try {
-        StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-        return RedisBackend.standalone(connection, List.of(connection), false);
+        return RedisBackend.standalone(connect(client, connections, owned), owned, false);
       } catch (RuntimeException e) {
+        closeQuietly(owned);
         throw connectFailed(e);
       }
     });
@@ -217,26 +216,28 @@ public final class RedisStore implements LeaseExtendingStore {
   /** Options for a store on its own Cluster connection from the caller's client. */
   public static Builder builder(RedisClusterClient client) {
     Objects.requireNonNull(client, "client");
-    return new Builder(timeout -> {
+    return new Builder((timeout, connections) -> {
       try {
         StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
         return RedisBackend.cluster(connection, List.of(connection), false);
       } catch (RuntimeException e) {
         throw connectFailed(e);
       }
-    });
+    }, "a Cluster connection already keeps one connection per node");
   }
 
   /** Options for a store on the caller's connection. */
   public static Builder builder(StatefulRedisConnection<byte[], byte[]> connection) {
     Objects.requireNonNull(connection, "connection");
-    return new Builder(timeout -> RedisBackend.standalone(connection, List.of(), false));
+    return new Builder((timeout, connections) -> RedisBackend.standalone(List.of(connection), List.of(), false),
+        "the store uses the connection it was handed");
   }
 
   /** Options for a store on the caller's Cluster connection. */
   public static Builder builder(StatefulRedisClusterConnection<byte[], byte[]> connection) {
     Objects.requireNonNull(connection, "connection");
-    return new Builder(timeout -> RedisBackend.cluster(connection, List.of(), false));
+    return new Builder((timeout, connections) -> RedisBackend.cluster(connection, List.of(), false),
+        "a Cluster connection already keeps one connection per node");
   }
 
   @Override
@@ -325,7 +326,7 @@ public final class RedisStore implements LeaseExtendingStore {
     long leaseMillis = millis(lease, "lease");
     byte[] redisKey = redisKey(key);
     byte[] value = RecordLayout.inProgress(fingerprint, token);
-    return send(() -> commands.setGet(redisKey, value, SetArgs.Builder.nx().px(leaseMillis)))
+    return send(() -> backend.commandsFor(redisKey).setGet(redisKey, value, SetArgs.Builder.nx().px(leaseMillis)))
         .thenApply(existing -> existing == null
             ? Reservation.acquired(token)
             : Reservation.found(RecordLayout.decode(existing, name(key))));
@@ -352,14 +353,14 @@ public final class RedisStore implements LeaseExtendingStore {
 
   private CompletableFuture<Optional<StoredRecord>> sendFind(IdempotencyKey key) {
     byte[] redisKey = redisKey(key);
-    return send(() -> commands.get(redisKey))
+    return send(() -> backend.commandsFor(redisKey).get(redisKey))
         .thenApply(value -> value == null ? Optional.empty() : Optional.of(RecordLayout.decode(value, name(key))));
   }
 
   @Override
   public boolean delete(IdempotencyKey key) {
     byte[] redisKey = redisKey(key);
-    Long removed = await("delete", key, commandTimeout, () -> commands.del(redisKey));
+    Long removed = await("delete", key, commandTimeout, () -> backend.commandsFor(redisKey).del(redisKey));
     return removed != null && removed > 0;
   }
 
@@ -382,7 +383,7 @@ public final class RedisStore implements LeaseExtendingStore {
         page = await("purge", prefix, commandTimeout, () -> node.commands().scan(from, match));
         byte[][] keys = page.getKeys().toArray(new byte[0][]);
         if (keys.length > 0) {
-          Long unlinked = await("purge", prefix, commandTimeout, () -> commands.unlink(keys));
+          Long unlinked = await("purge", prefix, commandTimeout, () -> backend.commands().unlink(keys));
           removed += unlinked == null ? 0 : unlinked;
         }
         cursor = page;
@@ -403,7 +404,9 @@ public final class RedisStore implements LeaseExtendingStore {
 
   /** One {@code EVALSHA} of a fenced script; after {@code NOSCRIPT}, one {@code EVAL} that caches it again. */
   private CompletableFuture<Boolean> sendFenced(LuaScript script, IdempotencyKey key, byte[]... args) {
-    byte[][] keys = {redisKey(key)};
+    byte[] redisKey = redisKey(key);
+    byte[][] keys = {redisKey};
+    RedisClusterAsyncCommands<byte[], byte[]> commands = backend.commandsFor(redisKey);
     return send(() -> commands.<Long>evalsha(script.sha1, ScriptOutputType.INTEGER, keys, args))
         .exceptionallyCompose(failure -> cause(failure) instanceof RedisNoScriptException
             // A restarted, failed-over or flushed server forgot the script: EVAL sends it, and caches it again.
@@ -603,8 +606,25 @@ public final class RedisStore implements LeaseExtendingStore {
    * flushes its own command, and writing once per event-loop turn instead of once per command lets
    * concurrent commands share a system call and a packet (pipelining without batching in the API).
    */
-  private static ClientResources ownResources() {
+  /**
+   * Opens {@code connections} connections, adding each to {@code owned} (first, so they close before
+   * the client) as soon as it is open.
+   */
+  private static List<StatefulRedisConnection<byte[], byte[]>> connect(RedisClient client, int connections,
+      List<AutoCloseable> owned) {
+    List<StatefulRedisConnection<byte[], byte[]>> opened = new ArrayList<>(connections);
+    for (int i = 0; i < connections; i++) {
+      StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+      owned.add(0, connection);
+      opened.add(connection);
+    }
+    return opened;
+  }
+
+  /** Resources with an I/O thread for each connection (Netty hands channels to its threads in turn). */
+  private static ClientResources ownResources(int connections) {
     return ClientResources.builder()
+        .ioThreadPoolSize(Math.max(connections, Math.max(2, Runtime.getRuntime().availableProcessors())))
         .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
         .nettyCustomizer(new NettyCustomizer() {
           @Override
@@ -633,13 +653,14 @@ public final class RedisStore implements LeaseExtendingStore {
   @Override
   public String toString() {
     return "RedisStore[keyPrefix=" + keyPrefix + ", commandTimeout=" + commandTimeout
+        + (connections > 1 ? ", connections=" + connections : "")
         + (replicas > 0 ? ", waitForReplicas=" + replicas + " within " + replicaTimeout : "") + "]";
   }
 
   /** Opens the store's connection once {@link Builder#build()} knows the timeout. */
   @FunctionalInterface
   interface Opener {
-    RedisBackend open(Duration commandTimeout);
+    RedisBackend open(Duration commandTimeout, int connections);
   }
 
   /** Options of a {@link RedisStore}; every setter validates at once. */
@@ -649,9 +670,35 @@ public final class RedisStore implements LeaseExtendingStore {
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private int replicas;
     private Duration replicaTimeout = Duration.ZERO;
+    private int connections = 1;
+    private final String connectionsUnsupported;
+
+    private Builder(Opener opener, String connectionsUnsupported) {
+      this.opener = opener;
+      this.connectionsUnsupported = connectionsUnsupported;
+    }
 
     private Builder(Opener opener) {
-      this.opener = opener;
+      this(opener, null);
+    }
+
+    /**
+     * How many connections a store opens to a standalone or Sentinel-managed server (1 to 16,
+     * default 1). Each is served by its own Lettuce I/O thread; keys are spread over them by hash, so
+     * every command on one key, {@code WAIT} included, goes through the same connection. One
+     * multiplexed connection serves blocking callers well; with the {@code *Async} calls, 2 let the
+     * client and the server work at the same time instead of taking turns (BENCHMARKS.md).
+     *
+     * @throws IllegalArgumentException outside 1..16
+     * @throws IllegalStateException at {@link #build()}, for a Cluster (Lettuce already keeps a
+     *     connection per node) or a connection the caller handed in
+     */
+    public Builder connections(int connections) {
+      if (connections < 1 || connections > 16) {
+        throw new IllegalArgumentException("connections must be between 1 and 16, was " + connections);
+      }
+      this.connections = connections;
+      return this;
     }
 
     /**
@@ -706,7 +753,11 @@ public final class RedisStore implements LeaseExtendingStore {
      * @throws StoreUnavailableException when the store cannot connect
      */
     public RedisStore build() {
-      RedisBackend backend = opener.open(commandTimeout);
+      if (connections > 1 && connectionsUnsupported != null) {
+        throw new IllegalStateException("connections(" + connections + ") needs a store that opens its own"
+            + " standalone connections; " + connectionsUnsupported);
+      }
+      RedisBackend backend = opener.open(commandTimeout, connections);
       try {
         return new RedisStore(this, backend);
       } catch (RuntimeException e) {

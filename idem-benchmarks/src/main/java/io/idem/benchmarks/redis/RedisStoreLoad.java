@@ -32,14 +32,14 @@ import java.util.regex.Pattern;
 /**
  * Load driver for the Redis store: reserve + complete pairs per second at several concurrencies,
  * each beside {@code redis-benchmark} running {@code SET key v NX PX 86400000} on random keys against
- * the same server at the same concurrency, in the same run: three alternating rounds per
+ * the same server at the same concurrency, in the same run: alternating rounds (three unless --rounds says) per
  * concurrency, and the median of the per-round ratios. A pair is two round trips, so 0.5 is the
  * ratio a store without pipelining cannot beat.
  *
  * <pre>
  * java -cp idem-benchmarks/target/idem-benchmarks.jar io.idem.benchmarks.redis.RedisStoreLoad \
- *     [--seconds 10] [--concurrency 1,16,64] [--port PORT (use a running server instead of starting one)]
- *     [--threads platform|virtual (virtual needs JDK 21+)]
+ *     [--seconds 10 (per side, split over the rounds)] [--rounds 3] [--concurrency 1,16,64] [--port PORT (use a running server instead of starting one)]
+ *     [--connections 1 (RedisStore.Builder#connections)] [--threads platform|virtual (virtual needs JDK 21+)]
  *     [--api sync|async (async: concurrency = pairs in flight through reserveAsync/completeAsync, no client threads)]
  * </pre>
  *
@@ -48,7 +48,8 @@ import java.util.regex.Pattern;
  */
 public final class RedisStoreLoad {
 
-  private static final int ROUNDS = 3;
+  private static int rounds = 3;
+  private static int connections = 1;
   // Long enough for the JIT to finish with the hot path: the first measured round ran slowest at 2 s.
   private static final int WARMUP_SECONDS = 5;
   private static final Pattern RATE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?) requests per second");
@@ -70,6 +71,8 @@ public final class RedisStoreLoad {
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--concurrency" -> concurrencies = parseList(args[i + 1]);
         case "--port" -> externalPort = Integer.parseInt(args[i + 1]);
+        case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+        case "--connections" -> connections = Integer.parseInt(args[i + 1]);
         case "--threads" -> threads = ClientThreads.parse(args[i + 1]);
         case "--api" -> asyncApi = switch (args[i + 1]) {
           case "sync" -> false;
@@ -77,7 +80,7 @@ public final class RedisStoreLoad {
           default -> throw new IllegalArgumentException("--api is sync or async, was " + args[i + 1]);
         };
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; use --seconds N, --concurrency 1,16,64, --port PORT, --threads platform|virtual, --api sync|async");
+            + "; use --seconds N, --rounds N, --concurrency 1,16,64, --connections N, --port PORT, --threads platform|virtual, --api sync|async");
       }
     }
     Process server = null;
@@ -91,19 +94,19 @@ public final class RedisStoreLoad {
     try {
       System.out.printf(Locale.ROOT, "Redis store load, %d s per point, redis on port %d, %d cores, %s, %s%n",
           seconds, port, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
-          asyncApi ? "asynchronous API" : "blocking API on " + threads);
+          (asyncApi ? "asynchronous API" : "blocking API on " + threads) + ", " + connections + " connection(s)");
       System.out.printf(Locale.ROOT, "%11s %5s %14s %14s %7s%n", "concurrency", "round", "idem pairs/s", "raw SET/s", "ratio");
       for (int concurrency : concurrencies) {
         List<Double> ratios = new ArrayList<>();
-        try (RedisStore store = RedisStore.create("redis://127.0.0.1:" + port)) {
+        try (RedisStore store = RedisStore.builder("redis://127.0.0.1:" + port).connections(connections).build()) {
           runPairs(store, concurrency, WARMUP_SECONDS, "warmup");
-          long rawRequests = calibrate(port, concurrency, (double) seconds / ROUNDS);
+          long rawRequests = calibrate(port, concurrency, (double) seconds / rounds);
           // Rounds alternate both sides, so load from other processes on the machine hits both alike.
-          for (int round = 1; round <= ROUNDS; round++) {
+          for (int round = 1; round <= rounds; round++) {
             double raw = runRedisBenchmark(port, concurrency, rawRequests);
             flush(port, externalPort == null);
             long start = System.nanoTime();
-            long completed = runPairs(store, concurrency, Math.max(1, seconds / ROUNDS), "run");
+            long completed = runPairs(store, concurrency, Math.max(1, seconds / rounds), "run");
             double pairs = completed / ((System.nanoTime() - start) / 1e9);
             flush(port, externalPort == null);
             ratios.add(pairs / raw);

@@ -1,0 +1,13 @@
+package io.idem.redis;
+
+/**
+ * The full store contract on a store spreading keys over two connections: every command on one key
+ * must still meet the others on the same connection, so the races and fences hold as with one.
+ */
+class RedisStoreTwoConnectionsContractTest extends SharedStoreContract {
+
+  @Override
+  RedisStore openSharedStore() {
+    return RedisStore.builder(SharedRedis.standaloneUri()).connections(2).build();
+  }
+}
