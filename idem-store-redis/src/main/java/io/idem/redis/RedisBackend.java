@@ -87,6 +87,8 @@ abstract class RedisBackend {
   private static final class Standalone extends RedisBackend {
     private final List<RedisClusterAsyncCommands<byte[], byte[]>> connections;
     private final RedisClusterAsyncCommands<byte[], byte[]> first;
+    /** The I/O thread that answered each connection at start: where its callbacks run. */
+    private final Thread[] ioThreads;
 
     Standalone(List<StatefulRedisConnection<byte[], byte[]>> connections, List<AutoCloseable> owned,
         boolean timesOut) {
@@ -97,17 +99,63 @@ abstract class RedisBackend {
       }
       this.connections = List.copyOf(commands);
       this.first = this.connections.get(0);
+      this.ioThreads = new Thread[this.connections.size()];
+      if (this.connections.size() > 1) {
+        learnIoThreads();
+      }
+    }
+
+    /**
+     * Pings each connection and notes the thread its answer arrives on. Only a hint for
+     * {@link #commandsFor}: after a reconnect a connection may be served by another thread, which costs
+     * a hand-off per command, never correctness.
+     */
+    private void learnIoThreads() {
+      Thread caller = Thread.currentThread();
+      for (int i = 0; i < connections.size(); i++) {
+        // An answer that arrives before the callback is attached runs it on the caller: ask again.
+        for (int attempt = 0; attempt < 5 && (ioThreads[i] == null || ioThreads[i] == caller); attempt++) {
+          int index = i;
+          try {
+            connections.get(i).ping().thenRun(() -> ioThreads[index] = Thread.currentThread())
+                .toCompletableFuture().get(2, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+              Thread.currentThread().interrupt();
+            }
+            break; // no hint for this connection: its keys are spread by hash alone
+          }
+        }
+        if (ioThreads[i] == caller) {
+          ioThreads[i] = null;
+        }
+      }
+    }
+
+    /**
+     * A callback running on one of the store's I/O threads (an asynchronous caller's next step) stays
+     * on that thread's connection, so its command needs no hand-off to another thread; every other
+     * caller goes by the key's hash, so a blocking caller's complete and {@code WAIT} for a key meet
+     * on one connection.
+     */
+    @Override
+    RedisClusterAsyncCommands<byte[], byte[]> commandsFor(byte[] key) {
+      int count = connections.size();
+      if (count == 1) {
+        return first;
+      }
+      Thread current = Thread.currentThread();
+      for (int i = 0; i < count; i++) {
+        if (ioThreads[i] == current) {
+          return connections.get(i);
+        }
+      }
+      return connections.get(Math.floorMod(Arrays.hashCode(key), count));
     }
 
     @Override
     RedisClusterAsyncCommands<byte[], byte[]> commands() {
       return first;
-    }
-
-    @Override
-    RedisClusterAsyncCommands<byte[], byte[]> commandsFor(byte[] key) {
-      int count = connections.size();
-      return count == 1 ? first : connections.get(Math.floorMod(Arrays.hashCode(key), count));
     }
 
     @Override
