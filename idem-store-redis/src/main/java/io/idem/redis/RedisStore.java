@@ -79,7 +79,8 @@ import org.slf4j.LoggerFactory;
  * The {@link io.idem.spi.IdempotencyStore} methods block the calling thread for each answer. Each
  * also has an {@code *Async} twin ({@link #reserveAsync}, {@link #completeAsync}, ...) that issues
  * the same commands and returns a {@link CompletionStage}, for event-loop and reactive callers: no
- * thread waits, so many requests share Lettuce's one I/O thread without a hand-off per command.
+ * thread waits, so many requests share Lettuce's I/O threads without a hand-off per command (use
+ * {@link Builder#connections} 2 for them).
  * Both kinds have the same bound and the same failures.
  *
  * <h2>Eviction</h2>
