@@ -309,7 +309,7 @@ class IdempotencyEngineTest {
   }
 
   /** A store whose backend is down: every reserve fails the way a client library would. */
-  private static final class BrokenStore implements IdempotencyStore {
+  private static final class BrokenStore extends io.idem.spi.BlockingStore {
     private final IdempotencyStore delegate;
 
     BrokenStore(IdempotencyStore delegate) {
