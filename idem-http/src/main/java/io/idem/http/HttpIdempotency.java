@@ -9,8 +9,7 @@ import io.idem.InvalidKeyException;
 import io.idem.ResultCodec;
 import io.idem.StoreCapacityExceededException;
 import io.idem.StoreUnavailableException;
-import io.idem.StoredResponse;
-import io.idem.StoredResponse.Header;
+import io.idem.http.StoredResponse.Header;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -142,7 +141,7 @@ public final class HttpIdempotency {
   private HttpDecision replay(IdempotencyKey key, byte[] payload) {
     StoredResponse stored;
     try {
-      stored = ResultCodec.responses().decode(payload);
+      stored = StoredResponse.codec().decode(payload);
     } catch (CorruptRecordException e) {
       LOG.log(Level.ERROR, "stored response for " + key + " is unreadable", e);
       return respond(Problems.of(ProblemType.RECORD_UNREADABLE, "the response kept for this key cannot be read"));
