@@ -46,7 +46,7 @@ class IdempotencyConfigTest {
 
   @Test
   void requiredHeartbeatOverAStoreThatCannotExtendIsRejectedAtCreation() {
-    IdempotencyStore plain = new IdempotencyStore() {
+    IdempotencyStore plain = new io.idem.spi.BlockingStore() {
       @Override
       public io.idem.spi.Reservation reserve(IdempotencyKey k, Fingerprint f, LeaseToken t, Duration l) {
         return NoOpStore.INSTANCE.reserve(k, f, t, l);

@@ -5,11 +5,22 @@ import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where records live. A store implements atomic primitives only; the engine
  * ({@link io.idem.Idempotency}) owns every decision: fingerprint comparison, replay, waiting,
  * what to do on failure. A store never compares fingerprints.
+ *
+ * <h2>Two faces of each primitive</h2>
+ * Each primitive has a blocking method and an asynchronous twin ({@code reserveAsync}, ...) with the
+ * same guarantee. The asynchronous one returns a stage that completes with the same value, or fails
+ * with the same exception the blocking one throws; arguments that are not acceptable throw at once.
+ * A store whose client is asynchronous (Redis, NATS) implements the blocking call by awaiting the
+ * asynchronous one; a store whose client only blocks (JDBC) extends {@link BlockingStore}, the
+ * documented adapter that runs the blocking call on an executor. The engine uses the blocking face
+ * for {@code begin}/{@code execute} and the asynchronous one for {@code beginAsync}/{@code executeAsync}
+ * and its lease heartbeat, with one decision function for both.
  *
  * <h2>Call order</h2>
  * {@code reserve} → (work runs; {@code extend} while it runs, for a {@link LeaseExtendingStore}) →
@@ -75,6 +86,19 @@ public interface IdempotencyStore extends AutoCloseable {
    * records reserved while it runs may survive.
    */
   long purge(String namespace);
+
+  /** {@link #reserve} without blocking the caller; same guarantee, failures through the stage. */
+  CompletionStage<Reservation> reserveAsync(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token,
+      Duration lease);
+
+  /** {@link #complete} without blocking the caller; same guarantee, failures through the stage. */
+  CompletionStage<Boolean> completeAsync(IdempotencyKey key, LeaseToken token, byte[] result, Duration retention);
+
+  /** {@link #release} without blocking the caller; same guarantee, failures through the stage. */
+  CompletionStage<Boolean> releaseAsync(IdempotencyKey key, LeaseToken token);
+
+  /** {@link #find} without blocking the caller; same guarantee, failures through the stage. */
+  CompletionStage<Optional<StoredRecord>> findAsync(IdempotencyKey key);
 
   /** Releases what the store opened. A store never closes a client or pool it was handed. */
   @Override

@@ -3,6 +3,7 @@ package io.idem.spi;
 import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A store that can extend a live lease, so the engine's heartbeat keeps a slow but live attempt
@@ -16,4 +17,7 @@ public interface LeaseExtendingStore extends IdempotencyStore {
    * already lost, and the holder must not complete.
    */
   boolean extend(IdempotencyKey key, LeaseToken token, Duration lease);
+
+  /** {@link #extend} without blocking the caller; same guarantee, failures through the stage. */
+  CompletionStage<Boolean> extendAsync(IdempotencyKey key, LeaseToken token, Duration lease);
 }

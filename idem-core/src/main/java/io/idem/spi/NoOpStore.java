@@ -5,6 +5,8 @@ import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A store that remembers nothing: every reserve is granted, every completion accepted, nothing is
@@ -50,6 +52,33 @@ public final class NoOpStore implements LeaseExtendingStore {
   @Override
   public long purge(String namespace) {
     return 0;
+  }
+
+  @Override
+  public CompletionStage<Reservation> reserveAsync(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token,
+      Duration lease) {
+    return CompletableFuture.completedFuture(reserve(key, fingerprint, token, lease));
+  }
+
+  @Override
+  public CompletionStage<Boolean> completeAsync(IdempotencyKey key, LeaseToken token, byte[] result,
+      Duration retention) {
+    return CompletableFuture.completedFuture(true);
+  }
+
+  @Override
+  public CompletionStage<Boolean> releaseAsync(IdempotencyKey key, LeaseToken token) {
+    return CompletableFuture.completedFuture(true);
+  }
+
+  @Override
+  public CompletionStage<Boolean> extendAsync(IdempotencyKey key, LeaseToken token, Duration lease) {
+    return CompletableFuture.completedFuture(true);
+  }
+
+  @Override
+  public CompletionStage<Optional<StoredRecord>> findAsync(IdempotencyKey key) {
+    return CompletableFuture.completedFuture(Optional.empty());
   }
 
   @Override

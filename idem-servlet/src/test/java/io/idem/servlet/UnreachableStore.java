@@ -4,7 +4,7 @@ import io.idem.Fingerprint;
 import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.StoreUnavailableException;
-import io.idem.spi.IdempotencyStore;
+import io.idem.spi.BlockingStore;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
 import java.time.Duration;
@@ -14,7 +14,7 @@ import java.util.Optional;
  * The store's side of an outage, as every Idem store reports it after its timeout: the filter, not
  * this store, is under test.
  */
-final class UnreachableStore implements IdempotencyStore {
+final class UnreachableStore extends BlockingStore {
 
   private static StoreUnavailableException down(String operation) {
     return new StoreUnavailableException("unreachable", operation, "connection refused", null);

@@ -4,6 +4,7 @@ import io.idem.Fingerprint;
 import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.StoreUnavailableException;
+import io.idem.spi.BlockingStore;
 import io.idem.spi.LeaseExtendingStore;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
@@ -15,13 +16,15 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
  * Records in one table of PostgreSQL 13+ or MySQL 8 / MariaDB 10.6+, through a {@link DataSource}
- * the application already has (no pool is bundled: bring HikariCP or your container's).
+ * the application already has (no pool is bundled: bring HikariCP or your container's). The
+ * asynchronous calls run the blocking ones on an executor ({@link BlockingStore}).
  *
  * <h2>Guarantees</h2>
  * <ul>
@@ -45,7 +48,7 @@ import javax.sql.DataSource;
  * {@link #close()} stops it. For the work and its record to commit together, see
  * {@link TransactionalIdempotency} and {@link #joinTransaction(Connection)}.
  */
-public final class JdbcStore implements LeaseExtendingStore {
+public final class JdbcStore extends BlockingStore implements LeaseExtendingStore {
 
   public static final String DEFAULT_TABLE = "idem_records";
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
@@ -168,6 +171,12 @@ public final class JdbcStore implements LeaseExtendingStore {
         return statement.executeUpdate() == 1;
       }
     });
+  }
+
+  /** {@link #extend} on the store's executor, like the other asynchronous calls ({@link BlockingStore}). */
+  @Override
+  public CompletionStage<Boolean> extendAsync(IdempotencyKey key, LeaseToken token, Duration lease) {
+    return supplyAsync(() -> extend(key, token, lease));
   }
 
   @Override

@@ -9,8 +9,10 @@ import io.idem.Fingerprint;
 import io.idem.IdempotencyKey;
 import io.idem.IdempotencyListener;
 import io.idem.LeaseToken;
+import io.idem.IdempotencyException;
 import io.idem.StoreCapacityExceededException;
 import io.idem.spi.LeaseExtendingStore;
+import io.idem.spi.ObservedStore;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
 import java.time.Clock;
@@ -19,7 +21,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * The embedded default store: one JVM, records in a Caffeine cache with per-entry expiry (the lease
@@ -29,15 +35,18 @@ import java.util.concurrent.ConcurrentMap;
  * <p>Bounded by {@link Builder#maximumSize(long)} (default 10,000 records). An in-progress record is
  * never evicted. When full, {@link WhenFull} decides: evict the completed record closest to its
  * expiry (default; that key's retry would run again, reported through
- * {@link IdempotencyListener#onRecordEvicted}; "closest to expiry" to the resolution of Caffeine's
+ * {@link IdempotencyListener#onRecordEvicted} of every engine on the store; "closest to expiry" to the resolution of Caffeine's
  * timer wheel, about a second for records due within a minute and about an hour for records due
  * within a day; records are evicted in small batches, 1% of the bound
  * and at most 64, so that a store that stays full does not search for a victim on every insert),
  * or refuse new reservations with
  * {@link StoreCapacityExceededException}. Under concurrent reservations the bound may be passed by at
  * most the number of threads reserving at that instant.
+ *
+ * <p>The asynchronous calls run at once on the caller's thread (nothing here waits on I/O) and return
+ * a completed stage.
  */
-public final class MemoryStore implements LeaseExtendingStore {
+public final class MemoryStore implements LeaseExtendingStore, ObservedStore {
 
   public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
 
@@ -56,14 +65,13 @@ public final class MemoryStore implements LeaseExtendingStore {
   private final long maximumSize;
   private final long evictionBatch;
   private final WhenFull whenFull;
-  private final IdempotencyListener listener;
+  private final List<IdempotencyListener> listeners = new CopyOnWriteArrayList<>();
 
   private MemoryStore(Builder builder) {
     this.ticker = builder.clock == null ? Ticker.systemTicker() : clockTicker(builder.clock);
     this.maximumSize = builder.maximumSize;
     this.evictionBatch = Math.max(1, Math.min(64, builder.maximumSize / 100));
     this.whenFull = builder.whenFull;
-    this.listener = builder.listener;
     this.cache = Caffeine.newBuilder()
         .ticker(ticker)
         .executor(Runnable::run)
@@ -148,6 +156,55 @@ public final class MemoryStore implements LeaseExtendingStore {
   }
 
   @Override
+  public CompletionStage<Reservation> reserveAsync(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token,
+      Duration lease) {
+    return now(() -> reserve(key, fingerprint, token, lease));
+  }
+
+  @Override
+  public CompletionStage<Boolean> completeAsync(IdempotencyKey key, LeaseToken token, byte[] result,
+      Duration retention) {
+    return now(() -> complete(key, token, result, retention));
+  }
+
+  @Override
+  public CompletionStage<Boolean> releaseAsync(IdempotencyKey key, LeaseToken token) {
+    return now(() -> release(key, token));
+  }
+
+  @Override
+  public CompletionStage<Boolean> extendAsync(IdempotencyKey key, LeaseToken token, Duration lease) {
+    return now(() -> extend(key, token, lease));
+  }
+
+  @Override
+  public CompletionStage<Optional<StoredRecord>> findAsync(IdempotencyKey key) {
+    return now(() -> find(key));
+  }
+
+  /** A store failure fails the stage; a bad argument throws at once, as the blocking call does. */
+  private static <T> CompletionStage<T> now(Supplier<T> call) {
+    try {
+      return CompletableFuture.completedFuture(call.get());
+    } catch (IdempotencyException storeFailure) {
+      return CompletableFuture.failedFuture(storeFailure);
+    }
+  }
+
+  @Override
+  public void subscribe(IdempotencyListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (!listeners.contains(listener)) {
+      listeners.add(listener);
+    }
+  }
+
+  @Override
+  public void unsubscribe(IdempotencyListener listener) {
+    listeners.remove(listener);
+  }
+
+  @Override
   public boolean delete(IdempotencyKey key) {
     Entry removed = map.remove(key);
     return removed != null && removed.deadline - ticker.read() > 0;
@@ -201,20 +258,24 @@ public final class MemoryStore implements LeaseExtendingStore {
   }
 
   private void refuse(IdempotencyKey key, String why) {
-    try {
-      listener.onReservationRefused(key);
-    } catch (RuntimeException ignored) {
-      // observability must not change the outcome
+    for (IdempotencyListener listener : listeners) {
+      try {
+        listener.onReservationRefused(key);
+      } catch (RuntimeException ignored) {
+        // observability must not change the outcome
+      }
     }
     throw new StoreCapacityExceededException("memory store is full: " + why
         + "; raise maximumSize or lower the retention");
   }
 
   private void notifyEvicted(IdempotencyKey key) {
-    try {
-      listener.onRecordEvicted(key);
-    } catch (RuntimeException ignored) {
-      // observability must not change the outcome
+    for (IdempotencyListener listener : listeners) {
+      try {
+        listener.onRecordEvicted(key);
+      } catch (RuntimeException ignored) {
+        // observability must not change the outcome
+      }
     }
   }
 
@@ -285,7 +346,6 @@ public final class MemoryStore implements LeaseExtendingStore {
     private long maximumSize = DEFAULT_MAXIMUM_SIZE;
     private WhenFull whenFull = WhenFull.EVICT_SOONEST_EXPIRING;
     private Clock clock;
-    private IdempotencyListener listener = IdempotencyListener.NOOP;
 
     private Builder() {}
 
@@ -306,12 +366,6 @@ public final class MemoryStore implements LeaseExtendingStore {
     /** The clock that decides expiry. Default: the JVM's monotonic clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /** Told about evictions and refusals. */
-    public Builder listener(IdempotencyListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

@@ -33,7 +33,9 @@ class MemoryStoreCapacityTest {
   };
 
   private MemoryStore store(MemoryStore.WhenFull whenFull) {
-    return MemoryStore.builder().maximumSize(3).whenFull(whenFull).clock(clock).listener(listener).build();
+    MemoryStore store = MemoryStore.builder().maximumSize(3).whenFull(whenFull).clock(clock).build();
+    store.subscribe(listener);
+    return store;
   }
 
   private static IdempotencyKey key(String k) {
@@ -67,7 +69,8 @@ class MemoryStoreCapacityTest {
 
   @Test
   void aStoreThatStaysFullEvictsInSmallBatchesOfTheSoonestExpiring() {
-    MemoryStore store = MemoryStore.builder().maximumSize(200).clock(clock).listener(listener).build();
+    MemoryStore store = MemoryStore.builder().maximumSize(200).clock(clock).build();
+    store.subscribe(listener);
     for (int i = 0; i < 196; i++) {
       completed(store, "day-" + i, Duration.ofDays(1));
     }

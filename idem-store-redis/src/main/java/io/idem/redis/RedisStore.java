@@ -278,6 +278,7 @@ public final class RedisStore implements LeaseExtendingStore {
    * <p>Like every {@code *Async} method, the stage completes on Lettuce's I/O thread: attach
    * callbacks that block with an executor ({@code thenApplyAsync(fn, executor)}), never directly.
    */
+  @Override
   public CompletionStage<Reservation> reserveAsync(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token,
       Duration lease) {
     return bounded("reserve", key, commandTimeout, sendReserve(key, fingerprint, token, lease));
@@ -287,6 +288,7 @@ public final class RedisStore implements LeaseExtendingStore {
    * {@link #complete} without blocking: one fenced {@code EVALSHA}, then, with
    * {@link Builder#waitForReplicas}, one {@code WAIT}; fails as {@link #reserveAsync} does.
    */
+  @Override
   public CompletionStage<Boolean> completeAsync(IdempotencyKey key, LeaseToken token, byte[] result,
       Duration retention) {
     CompletionStage<Boolean> completed =
@@ -303,16 +305,19 @@ public final class RedisStore implements LeaseExtendingStore {
   }
 
   /** {@link #release} without blocking: one fenced {@code EVALSHA}; fails as {@link #reserveAsync} does. */
+  @Override
   public CompletionStage<Boolean> releaseAsync(IdempotencyKey key, LeaseToken token) {
     return bounded(LuaScript.RELEASE.name, key, commandTimeout, sendRelease(key, token));
   }
 
   /** {@link #extend} without blocking: one fenced {@code EVALSHA}; fails as {@link #reserveAsync} does. */
+  @Override
   public CompletionStage<Boolean> extendAsync(IdempotencyKey key, LeaseToken token, Duration lease) {
     return bounded(LuaScript.EXTEND.name, key, commandTimeout, sendExtend(key, token, lease));
   }
 
   /** {@link #find} without blocking: one {@code GET}; fails as {@link #reserveAsync} does. */
+  @Override
   public CompletionStage<Optional<StoredRecord>> findAsync(IdempotencyKey key) {
     return bounded("find", key, commandTimeout, sendFind(key));
   }
