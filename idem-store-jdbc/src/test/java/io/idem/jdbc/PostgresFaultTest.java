@@ -28,7 +28,7 @@ class PostgresFaultTest {
   @Test
   @Timeout(60)
   void stoppedServerGivesStoreUnavailableAndRestartedServerWorksWithTheSameStore() {
-    try (JdbcStore store = JdbcStore.builder(new DriverManagerDataSource(server.jdbcUrl()))
+    try (JdbcStore store = JdbcStore.builder(server.jdbcUrl())
         .timeout(Duration.ofSeconds(2)).createIfMissing(true).build()) {
       IdempotencyKey before = IdempotencyKey.of("faults", "before");
       LeaseToken token = LeaseToken.random();
