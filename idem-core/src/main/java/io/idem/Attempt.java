@@ -1,6 +1,5 @@
 package io.idem;
 
-import io.idem.internal.ResultEnvelope;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

@@ -4,7 +4,6 @@ import io.idem.IdempotencyConfig.HeartbeatMode;
 import io.idem.IdempotencyConfig.MismatchPolicy;
 import io.idem.IdempotencyListener.OutcomeKind;
 import io.idem.IdempotencyListener.StoreOperation;
-import io.idem.internal.ResultEnvelope;
 import io.idem.spi.IdempotencyStore;
 import io.idem.spi.LeaseExtendingStore;
 import io.idem.spi.Reservation;

@@ -22,11 +22,6 @@ public interface ResultCodec<T> {
     return Codecs.UTF8;
   }
 
-  /** HTTP responses in Idem's versioned binary format. */
-  static ResultCodec<StoredResponse> responses() {
-    return io.idem.internal.StoredResponseCodec.INSTANCE;
-  }
-
   /** The built-in codecs; a holder so the interface stays free of state. */
   final class Codecs {
     private Codecs() {}

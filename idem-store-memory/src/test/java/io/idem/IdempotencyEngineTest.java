@@ -266,17 +266,6 @@ class IdempotencyEngineTest {
   }
 
   @Test
-  void beginReplaysStoredHttpResponses() {
-    StoredResponse created = new StoredResponse(201,
-        List.of(new StoredResponse.Header("Location", "/payments/1")), "{\"id\":1}".getBytes());
-    Attempt attempt = ((Admission.Proceed) engine.begin(key, request)).attempt();
-    attempt.complete(ResultCodec.responses().encode(created));
-    Admission replay = engine.begin(key, request);
-    assertThat(replay).isInstanceOf(Admission.Replay.class);
-    assertThat(ResultCodec.responses().decode(((Admission.Replay) replay).payload())).isEqualTo(created);
-  }
-
-  @Test
   void failingStoreSurfacesAsStoreUnavailableAndTheWorkDoesNotRun() {
     IdempotencyStore broken = new BrokenStore(store);
     try (Idempotency failing = Idempotency.create(broken, config().build())) {

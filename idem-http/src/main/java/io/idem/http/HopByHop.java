@@ -1,6 +1,6 @@
 package io.idem.http;
 
-import io.idem.StoredResponse.Header;
+import io.idem.http.StoredResponse.Header;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -3,8 +3,7 @@ package io.idem.http;
 import io.idem.Attempt;
 import io.idem.IdempotencyException;
 import io.idem.ResultCodec;
-import io.idem.StoredResponse;
-import io.idem.StoredResponse.Header;
+import io.idem.http.StoredResponse.Header;
 import io.idem.http.HttpIdempotencyConfig.StorePolicy;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -72,7 +71,7 @@ public final class HttpAttempt {
     }
     byte[] encoded;
     try {
-      encoded = ResultCodec.responses().encode(new StoredResponse(status, HopByHop.strip(headers), body));
+      encoded = StoredResponse.codec().encode(new StoredResponse(status, HopByHop.strip(headers), body));
     } catch (IllegalArgumentException unencodable) {
       LOG.log(Level.WARNING, "response for " + attempt.key() + " cannot be stored (" + unencodable.getMessage()
           + "); releasing the key");

@@ -1,6 +1,5 @@
 package io.idem.http;
 
-import io.idem.StoredResponse;
 import java.util.Objects;
 
 /** What {@link HttpIdempotency#begin} decided for one request. */

@@ -9,8 +9,7 @@ import io.idem.InvalidKeyException;
 import io.idem.ResultCodec;
 import io.idem.StoreCapacityExceededException;
 import io.idem.StoreUnavailableException;
-import io.idem.StoredResponse;
-import io.idem.StoredResponse.Header;
+import io.idem.http.StoredResponse.Header;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -75,6 +74,11 @@ public final class HttpIdempotency {
     if (!config.methods().contains(request.method().toUpperCase(Locale.ROOT))) {
       return PASS_THROUGH;
     }
+    try {
+      request.path();
+    } catch (UnsafePathException e) {
+      return respond(Problems.of(ProblemType.PATH_INVALID, e.getMessage()));
+    }
     List<String> values = request.headers(config.headerName());
     if (values.isEmpty()) {
       if (config.keyRequired(request)) {
@@ -101,8 +105,10 @@ public final class HttpIdempotency {
     } catch (RequestBodyTooLargeException e) {
       return respond(Problems.of(ProblemType.REQUEST_TOO_LARGE, e.getMessage() + "; it cannot be fingerprinted"));
     } catch (UncheckedIOException e) {
-      return respond(Problems.of(ProblemType.REQUEST_UNREADABLE, "the request body could not be read: "
-          + e.getCause().getMessage()));
+      // The cause's message names server internals (exception classes, timeouts); the client gets the gist.
+      LOG.log(Level.DEBUG, "request body unreadable", e);
+      return respond(Problems.of(ProblemType.REQUEST_UNREADABLE, "the request body could not be read: it ended "
+          + "before its Content-Length, arrived too slowly, or the connection failed; nothing was processed"));
     }
     return admit(scoped, fingerprint);
   }
@@ -142,7 +148,7 @@ public final class HttpIdempotency {
   private HttpDecision replay(IdempotencyKey key, byte[] payload) {
     StoredResponse stored;
     try {
-      stored = ResultCodec.responses().decode(payload);
+      stored = StoredResponse.codec().decode(payload);
     } catch (CorruptRecordException e) {
       LOG.log(Level.ERROR, "stored response for " + key + " is unreadable", e);
       return respond(Problems.of(ProblemType.RECORD_UNREADABLE, "the response kept for this key cannot be read"));

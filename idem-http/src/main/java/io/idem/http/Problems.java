@@ -1,7 +1,6 @@
 package io.idem.http;
 
-import io.idem.StoredResponse;
-import io.idem.StoredResponse.Header;
+import io.idem.http.StoredResponse.Header;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.idem.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.idem.StoredResponse;
+import io.idem.http.StoredResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.idem.servlet;
 
-import io.idem.StoredResponse.Header;
+import io.idem.http.StoredResponse.Header;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;

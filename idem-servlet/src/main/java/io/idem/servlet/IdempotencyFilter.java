@@ -1,8 +1,8 @@
 package io.idem.servlet;
 
 import io.idem.Idempotency;
-import io.idem.StoredResponse;
-import io.idem.StoredResponse.Header;
+import io.idem.http.StoredResponse;
+import io.idem.http.StoredResponse.Header;
 import io.idem.http.HttpAttempt;
 import io.idem.http.HttpDecision;
 import io.idem.http.HttpIdempotency;

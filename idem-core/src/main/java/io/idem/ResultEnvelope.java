@@ -1,6 +1,5 @@
-package io.idem.internal;
+package io.idem;
 
-import io.idem.CorruptRecordException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -9,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * the work's encoded result (kind 0) or, when failures are stored, the failure's type and message
  * (kind 1). The header lets a replay tell the two apart and reject bytes Idem did not write.
  */
-public final class ResultEnvelope {
+final class ResultEnvelope {
 
   private static final byte MAGIC_0 = 'I';
   private static final byte MAGIC_1 = 'E';

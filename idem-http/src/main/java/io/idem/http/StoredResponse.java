@@ -1,4 +1,6 @@
-package io.idem;
+package io.idem.http;
+
+import io.idem.ResultCodec;
 
 import java.util.Arrays;
 import java.util.List;
@@ -6,7 +8,7 @@ import java.util.Objects;
 
 /**
  * An HTTP response as Idem keeps it for replay: status, headers in order (names as sent, repeated
- * names allowed) and the body byte for byte. Encoded by {@link ResultCodec#responses()}.
+ * names allowed) and the body byte for byte, in Idem's versioned binary format ({@link #codec()}).
  */
 public record StoredResponse(int status, List<Header> headers, byte[] body) {
 
@@ -16,6 +18,11 @@ public record StoredResponse(int status, List<Header> headers, byte[] body) {
     }
     headers = List.copyOf(Objects.requireNonNull(headers, "headers"));
     Objects.requireNonNull(body, "body");
+  }
+
+  /** The codec of the stored format (decision 0003); decoding rejects bytes it did not write. */
+  public static ResultCodec<StoredResponse> codec() {
+    return StoredResponseCodec.INSTANCE;
   }
 
   /** One header line. */

@@ -1,8 +1,7 @@
-package io.idem.internal;
+package io.idem.http;
 
 import io.idem.CorruptRecordException;
 import io.idem.ResultCodec;
-import io.idem.StoredResponse;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -23,9 +22,9 @@ import java.util.List;
  * </pre>
  * Nothing may follow the body. Anything else is rejected with {@link CorruptRecordException}.
  */
-public final class StoredResponseCodec implements ResultCodec<StoredResponse> {
+final class StoredResponseCodec implements ResultCodec<StoredResponse> {
 
-  public static final StoredResponseCodec INSTANCE = new StoredResponseCodec();
+  static final StoredResponseCodec INSTANCE = new StoredResponseCodec();
 
   static final byte MAGIC_0 = 'I';
   static final byte MAGIC_1 = 'R';

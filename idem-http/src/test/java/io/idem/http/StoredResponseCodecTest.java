@@ -1,4 +1,7 @@
-package io.idem;
+package io.idem.http;
+
+import io.idem.CorruptRecordException;
+import io.idem.ResultCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class StoredResponseCodecTest {
 
-  private final ResultCodec<StoredResponse> codec = ResultCodec.responses();
+  private final ResultCodec<StoredResponse> codec = StoredResponse.codec();
 
   @Test
   void roundTripsStatusHeadersInOrderAndBinaryBody() {

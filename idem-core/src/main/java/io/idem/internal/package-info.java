@@ -1,2 +1,0 @@
-/** Engine internals (binary formats). Not API: may change in any release. */
-package io.idem.internal;
