@@ -1,9 +1,11 @@
 package io.idem.jdbc;
 
+import io.idem.testservers.MariaDbServer;
+
 class MariaDbOwnedPoolTest extends OwnedPoolTest {
   @Override
   String jdbcUrl() {
-    return MariaDbServer.shared().jdbcUrl();
+    return MariaDbServer.sharedUrl();
   }
 
   @Override

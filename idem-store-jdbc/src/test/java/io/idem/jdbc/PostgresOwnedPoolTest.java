@@ -1,9 +1,11 @@
 package io.idem.jdbc;
 
+import io.idem.testservers.PostgresServer;
+
 class PostgresOwnedPoolTest extends OwnedPoolTest {
   @Override
   String jdbcUrl() {
-    return PostgresServer.shared().jdbcUrl();
+    return PostgresServer.sharedUrl();
   }
 
   @Override
