@@ -44,12 +44,11 @@ import java.util.concurrent.CompletionStage;
  * that are not an Idem record raise {@link CorruptRecordException} naming the key.
  *
  * <h2>Blocking and asynchronous calls</h2>
- * The {@link io.idem.spi.IdempotencyStore} methods block the calling thread for each answer. Each
- * also has an {@code *Async} twin ({@link #reserveAsync}, {@link #completeAsync}, ...) that issues
- * the same commands and returns a {@link CompletionStage}, for event-loop and reactive callers: no
- * thread waits, so many requests share Lettuce's I/O threads without a hand-off per command (use
- * {@link Builder#connections} 2 for them).
- * Both kinds have the same bound and the same failures.
+ * The asynchronous SPI calls ({@link #reserveAsync}, {@link #completeAsync}, ...) are the primitive:
+ * each sends its commands and returns a {@link CompletionStage}, for the engine's asynchronous path,
+ * event-loop and reactive callers: no thread waits, so many requests share Lettuce's I/O threads
+ * without a hand-off per command (use {@link Builder#connections} 2 for them). Each blocking call
+ * awaits its asynchronous twin, so both have the same commands, bound and failures.
  *
  * <h2>Eviction</h2>
  * At start the store reads {@code maxmemory-policy} and {@code maxmemory} from every master and logs a
