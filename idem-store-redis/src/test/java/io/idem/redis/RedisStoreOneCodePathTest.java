@@ -7,6 +7,7 @@ import io.idem.Fingerprint;
 import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.StoreUnavailableException;
+import io.idem.testservers.RedisServer;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -25,19 +26,19 @@ class RedisStoreOneCodePathTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
-  private RedisServerProcess server;
+  private RedisServer server;
   private RedisStore store;
 
   @BeforeEach
   void start() {
-    server = RedisServerProcess.start();
-    store = RedisStore.builder(server.uri()).commandTimeout(TIMEOUT).build();
+    server = RedisServer.start();
+    store = RedisStore.builder(server.url()).commandTimeout(TIMEOUT).build();
   }
 
   @AfterEach
   void stop() {
     store.close();
-    server.stop();
+    server.close();
   }
 
   @Test
@@ -46,7 +47,7 @@ class RedisStoreOneCodePathTest {
     // blocking call with the store's; one path gives one failure.
     IdempotencyKey key = IdempotencyKey.of("one-path", "frozen");
     assertThat(store.find(key)).as("connected before the freeze").isEmpty();
-    server.signal("STOP");
+    server.freeze();
     try {
       StoreUnavailableException asynchronous = failureOf(
           store.reserveAsync(key, Fingerprint.of("r"), LeaseToken.random(), MINUTE));
@@ -63,7 +64,7 @@ class RedisStoreOneCodePathTest {
               blocking -> assertThat(blocking.operation()).isEqualTo("extend"))
           .hasMessageContaining("no answer from Redis within");
     } finally {
-      server.signal("CONT");
+      server.thaw();
     }
   }
 
@@ -71,7 +72,7 @@ class RedisStoreOneCodePathTest {
   void interruptedBlockingCallFailsAsStoreUnavailableAndKeepsTheInterrupt() {
     IdempotencyKey key = IdempotencyKey.of("one-path", "interrupted");
     assertThat(store.find(key)).as("connected before the freeze").isEmpty();
-    server.signal("STOP");
+    server.freeze();
     try {
       Thread.currentThread().interrupt();
       assertThatThrownBy(() -> store.find(key))
@@ -81,7 +82,7 @@ class RedisStoreOneCodePathTest {
       assertThat(Thread.interrupted()).as("the interrupt flag survives the call").isTrue();
     } finally {
       Thread.interrupted();
-      server.signal("CONT");
+      server.thaw();
     }
   }
 
