@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -385,7 +386,9 @@ class IdempotencyEngineTest {
     }
 
     void awaitStoreCalls(StoreOperation operation, int count) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> calls.stream().filter(operation::equals).count() >= count);
+      Awaitility.await(count + " " + operation + " calls").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(1))
+          .until(() -> calls.stream().filter(operation::equals).count() >= count);
     }
   }
 }
