@@ -1,13 +1,14 @@
 package io.idem.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.ServerSocket;
+import io.idem.testservers.RedisServer;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
 /**
  * The whole chain on a real Redis that goes away: the demo answers 503 problem+json with
@@ -20,14 +21,8 @@ class RedisOutageDemoTest {
 
   @Test
   void redisOutageAnswers503WithoutRunningTheHandlerAndRecoversWithoutRestart() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    RedisServer redis = new RedisServer(port);
-    redis.start();
-    try (DemoServer demo = DemoServer.start(DemoOptions.defaults().withPort(0)
-        .withStore("redis://127.0.0.1:" + port))) {
+    try (RedisServer redis = RedisServer.start();
+        DemoServer demo = DemoServer.start(DemoOptions.defaults().withPort(0).withStore(redis.url()))) {
       DemoClient client = new DemoClient(demo.port());
       String body = "{\"amount\": 700, \"currency\": \"EUR\"}";
       assertThat(client.create("outage", "before", body).statusCode()).isEqualTo(201);
@@ -42,24 +37,17 @@ class RedisOutageDemoTest {
       assertThat(JSON.readValue(client.get("outage", "/payments").body(), List.class))
           .as("the handler did not run while the store was down").hasSize(1);
 
-      redis = new RedisServer(port);
-      redis.start();
+      redis.restart();
       HttpResponse<String> back = awaitNot503(client, body);
       assertThat(back.statusCode()).isEqualTo(201);
       assertThat(JSON.readValue(client.get("outage", "/payments").body(), List.class)).hasSize(2);
-    } finally {
-      redis.stop();
     }
   }
 
-  /** Lettuce reconnects in the background (at most a second apart); poll for a bounded time. */
-  private static HttpResponse<String> awaitNot503(DemoClient client, String body) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    HttpResponse<String> response = client.create("outage", "after", body);
-    while (response.statusCode() == 503 && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      response = client.create("outage", "after", body);
-    }
-    return response;
+  /** Lettuce reconnects in the background (at most a second apart): retry until the store answers again. */
+  private static HttpResponse<String> awaitNot503(DemoClient client, String body) {
+    return await("the demo answering without 503 after Redis came back").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> client.create("outage", "after", body), response -> response.statusCode() != 503);
   }
 }

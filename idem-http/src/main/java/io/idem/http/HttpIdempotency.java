@@ -74,6 +74,11 @@ public final class HttpIdempotency {
     if (!config.methods().contains(request.method().toUpperCase(Locale.ROOT))) {
       return PASS_THROUGH;
     }
+    try {
+      request.path();
+    } catch (UnsafePathException e) {
+      return respond(Problems.of(ProblemType.PATH_INVALID, e.getMessage()));
+    }
     List<String> values = request.headers(config.headerName());
     if (values.isEmpty()) {
       if (config.keyRequired(request)) {
@@ -100,8 +105,10 @@ public final class HttpIdempotency {
     } catch (RequestBodyTooLargeException e) {
       return respond(Problems.of(ProblemType.REQUEST_TOO_LARGE, e.getMessage() + "; it cannot be fingerprinted"));
     } catch (UncheckedIOException e) {
-      return respond(Problems.of(ProblemType.REQUEST_UNREADABLE, "the request body could not be read: "
-          + e.getCause().getMessage()));
+      // The cause's message names server internals (exception classes, timeouts); the client gets the gist.
+      LOG.log(Level.DEBUG, "request body unreadable", e);
+      return respond(Problems.of(ProblemType.REQUEST_UNREADABLE, "the request body could not be read: it ended "
+          + "before its Content-Length, arrived too slowly, or the connection failed; nothing was processed"));
     }
     return admit(scoped, fingerprint);
   }

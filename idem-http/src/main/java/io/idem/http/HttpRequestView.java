@@ -15,7 +15,26 @@ public interface HttpRequestView {
   /** The method as sent, e.g. {@code POST}. */
   String method();
 
-  /** The path as sent, without the query, e.g. {@code /payments}. */
+  /**
+   * The normalised path, without the query: the one value everything in Idem that looks at a path
+   * uses (the key requirement, the fingerprint), and the path the application routes on. Two
+   * spellings of one path ({@code /payments}, {@code /%70ayments}, {@code /payments;v=1},
+   * {@code /a/../payments}) must give the same value, or a client could skip a required key or turn
+   * a retry into a second request by spelling the path differently.
+   *
+   * <ul>
+   *   <li>An adapter whose framework hands it the raw path returns
+   *       {@link PathNormalizer#normalize(String)} of it, computed once; an adapter that forwards the
+   *       request (a gateway) forwards this normalised path, so the application routes on what Idem
+   *       decided on.</li>
+   *   <li>An adapter whose framework has already decoded and normalised the path for routing returns
+   *       that path, as the framework routed it (the servlet filter: context path + servlet path + path
+   *       info).</li>
+   * </ul>
+   *
+   * @throws UnsafePathException when the path has no safe normal form; {@link HttpIdempotency#begin}
+   *     answers 400 {@link ProblemType#PATH_INVALID} for a covered method
+   */
   String path();
 
   /** The raw query string without {@code ?}; empty when there is none. */

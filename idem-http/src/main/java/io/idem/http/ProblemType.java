@@ -14,6 +14,12 @@ public enum ProblemType {
   /** The key header is empty, too long, not visible ASCII, sent twice or not a valid sf-string. */
   KEY_MALFORMED(400, "idempotency-key-malformed", "Idempotency key malformed"),
 
+  /**
+   * The request path has no single safe reading (an encoded {@code /}, {@code ..} above the root, a
+   * malformed escape); see {@link PathNormalizer}.
+   */
+  PATH_INVALID(400, "path-invalid", "Request path not acceptable"),
+
   /** The tenant resolved for the request is not acceptable as part of a key. */
   TENANT_INVALID(400, "tenant-invalid", "Tenant not acceptable"),
 

@@ -8,8 +8,13 @@ package io.idem.http;
 public interface TenantResolver {
 
   /**
-   * The tenant of the request; empty means anonymous. Must not return null. A value with control
-   * characters or over 255 characters is refused with 400.
+   * The tenant of the request; empty means anonymous. Must not return null. Any Unicode text is a
+   * tenant ({@code "zoë"}, {@code "渡辺"}); a value with control characters or over 255 UTF-16 characters
+   * is refused with 400 {@link ProblemType#TENANT_INVALID}.
+   *
+   * <p>A resolver that reads a header must decode its bytes itself: servers hand header values over
+   * as ISO-8859-1, one character per byte, so a UTF-8 name arrives garbled ({@code zoÃ«}) and may hold
+   * C1 control characters. Decode them as the header's producer encoded them (UTF-8, usually).
    */
   String tenant(HttpRequestView request);
 

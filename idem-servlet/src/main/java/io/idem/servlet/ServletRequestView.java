@@ -17,6 +17,7 @@ final class ServletRequestView implements HttpRequestView {
 
   private final HttpServletRequest request;
   private final int maxBodyBytes;
+  private String path;
   private byte[] body;
 
   ServletRequestView(HttpServletRequest request, int maxBodyBytes) {
@@ -29,9 +30,19 @@ final class ServletRequestView implements HttpRequestView {
     return request.getMethod();
   }
 
+  /**
+   * The path as the container routed it: context path, then the servlet path and path info, which the
+   * container has decoded and normalised (no {@code ;} parameters, no dot segments). Never the raw
+   * {@code getRequestURI()}: {@code /%70ayments} and {@code /a/../payments} reach the servlet of
+   * {@code /payments} and must look like it to Idem.
+   */
   @Override
   public String path() {
-    return request.getRequestURI();
+    if (path == null) {
+      String pathInfo = request.getPathInfo();
+      path = request.getContextPath() + request.getServletPath() + (pathInfo == null ? "" : pathInfo);
+    }
+    return path;
   }
 
   @Override

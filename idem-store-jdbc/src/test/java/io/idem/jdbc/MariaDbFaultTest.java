@@ -9,6 +9,7 @@ import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.StoreUnavailableException;
 import io.idem.spi.Reservation;
+import io.idem.testservers.MariaDbServer;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,8 +28,8 @@ class MariaDbFaultTest {
 
   @BeforeEach
   void start() {
-    server = MariaDbServer.dedicated();
-    pool = Pools.pool(server.jdbcUrl(), 4);
+    server = MariaDbServer.start();
+    pool = Pools.pool(server.url(), 4);
     store = JdbcStore.builder(pool).timeout(Duration.ofSeconds(2)).createIfMissing(true).build();
   }
 
@@ -68,7 +69,7 @@ class MariaDbFaultTest {
     assertThatThrownBy(() -> store.find(IdempotencyKey.of("faults", "down")))
         .isInstanceOfSatisfying(StoreUnavailableException.class, e -> assertThat(e.operation()).isEqualTo("find"));
 
-    server.start();
+    server.restart();
     LeaseToken token = LeaseToken.random();
     assertThat(store.reserve(IdempotencyKey.of("faults", "up"), Fingerprint.of("a"), token, Duration.ofMinutes(5)))
         .isEqualTo(new Reservation.Acquired(token));

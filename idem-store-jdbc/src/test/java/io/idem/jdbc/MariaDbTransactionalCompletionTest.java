@@ -1,8 +1,10 @@
 package io.idem.jdbc;
 
+import io.idem.testservers.MariaDbServer;
+
 class MariaDbTransactionalCompletionTest extends TransactionalCompletionTest {
   @Override
   String jdbcUrl() {
-    return MariaDbServer.shared().jdbcUrl();
+    return MariaDbServer.sharedUrl();
   }
 }

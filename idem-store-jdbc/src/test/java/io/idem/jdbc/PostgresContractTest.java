@@ -1,8 +1,10 @@
 package io.idem.jdbc;
 
+import io.idem.testservers.PostgresServer;
+
 class PostgresContractTest extends JdbcStoreContractTest {
   @Override
   String jdbcUrl() {
-    return PostgresServer.shared().jdbcUrl();
+    return PostgresServer.sharedUrl();
   }
 }

@@ -9,6 +9,7 @@ import io.idem.LeaseToken;
 import io.idem.StoreUnavailableException;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
+import io.idem.testservers.PostgresServer;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 /** PostgreSQL stopped under a live store, then started again: typed failures, then recovery. */
 class PostgresFaultTest {
 
-  private final PostgresServer server = PostgresServer.dedicated();
+  private final PostgresServer server = PostgresServer.start();
 
   @AfterEach
   void stopServer() {
@@ -28,7 +29,7 @@ class PostgresFaultTest {
   @Test
   @Timeout(60)
   void stoppedServerGivesStoreUnavailableAndRestartedServerWorksWithTheSameStore() {
-    try (JdbcStore store = JdbcStore.builder(new DriverManagerDataSource(server.jdbcUrl()))
+    try (JdbcStore store = JdbcStore.builder(new DriverManagerDataSource(server.url()))
         .timeout(Duration.ofSeconds(2)).createIfMissing(true).build()) {
       IdempotencyKey before = IdempotencyKey.of("faults", "before");
       LeaseToken token = LeaseToken.random();
@@ -43,7 +44,7 @@ class PostgresFaultTest {
             assertThat(e.operation()).isEqualTo("reserve");
           });
 
-      server.start();
+      server.restart();
       LeaseToken after = LeaseToken.random();
       assertThat(store.reserve(IdempotencyKey.of("faults", "after"), Fingerprint.of("c"), after, Duration.ofMinutes(5)))
           .isEqualTo(new Reservation.Acquired(after));

@@ -1,8 +1,10 @@
 package io.idem.jdbc;
 
+import io.idem.testservers.PostgresServer;
+
 class PostgresTransactionalCompletionTest extends TransactionalCompletionTest {
   @Override
   String jdbcUrl() {
-    return PostgresServer.shared().jdbcUrl();
+    return PostgresServer.sharedUrl();
   }
 }

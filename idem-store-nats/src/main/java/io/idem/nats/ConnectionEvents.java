@@ -3,6 +3,7 @@ package io.idem.nats;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,12 +16,21 @@ final class ConnectionEvents implements ConnectionListener, ErrorListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(NatsStore.class);
 
+  /** jnats reports DISCONNECTED after every failed reconnect attempt: one warning per outage is enough. */
+  private final AtomicBoolean lost = new AtomicBoolean();
+
   @Override
   public void connectionEvent(Connection connection, Events type) {
     switch (type) {
-      case DISCONNECTED -> LOG.warn("Lost the NATS server; reconnecting (calls fail with StoreUnavailableException"
-          + " until then)");
-      case RECONNECTED -> LOG.info("Reconnected to NATS at {}", connection.getConnectedUrl());
+      case DISCONNECTED -> {
+        if (lost.compareAndSet(false, true)) {
+          LOG.warn("Lost the NATS server; reconnecting (calls fail with StoreUnavailableException until then)");
+        }
+      }
+      case RECONNECTED -> {
+        lost.set(false);
+        LOG.info("Reconnected to NATS at {}", connection.getConnectedUrl());
+      }
       default -> LOG.debug("NATS connection event {}", type);
     }
   }

@@ -22,7 +22,6 @@ import java.util.Objects;
 record NatsUrl(List<String> servers, Map<String, String> parameters) {
 
   static final List<String> PARAMETERS = List.of("bucket", "replicas", "storage");
-  private static final ConnectionEvents EVENTS = new ConnectionEvents();
 
   /** @throws IllegalArgumentException naming what is wrong with the URL */
   static NatsUrl parse(String url) {
@@ -57,6 +56,7 @@ record NatsUrl(List<String> servers, Map<String, String> parameters) {
    * being sent after its caller gave up).
    */
   Connection connect(Duration timeout) {
+    ConnectionEvents events = new ConnectionEvents();
     Options options = Options.builder()
         .servers(servers.toArray(String[]::new))
         .connectionName("idem")
@@ -65,8 +65,8 @@ record NatsUrl(List<String> servers, Map<String, String> parameters) {
         .reconnectWait(Duration.ofMillis(250))
         .reconnectBufferSize(0)
         .pingInterval(Duration.ofSeconds(5))
-        .connectionListener(EVENTS)
-        .errorListener(EVENTS)
+        .connectionListener(events)
+        .errorListener(events)
         .build();
     try {
       return Nats.connect(options);

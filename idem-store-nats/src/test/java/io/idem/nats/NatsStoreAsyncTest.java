@@ -9,6 +9,7 @@ import io.idem.LeaseToken;
 import io.idem.StoreUnavailableException;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
+import io.idem.testservers.NatsServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ class NatsStoreAsyncTest {
 
   @BeforeAll
   static void open() {
-    store = NatsStore.create(SharedNats.url());
+    store = NatsStore.create(NatsServer.sharedUrl());
   }
 
   @AfterAll
@@ -115,7 +116,7 @@ class NatsStoreAsyncTest {
 
   @Test
   void aClosedStoreFailsTheStageWithStoreUnavailable() {
-    NatsStore closed = NatsStore.create(SharedNats.url());
+    NatsStore closed = NatsStore.create(NatsServer.sharedUrl());
     closed.close();
     assertThat(failure(closed.findAsync(IdempotencyKey.of(namespace, "closed"))))
         .isInstanceOfSatisfying(StoreUnavailableException.class, e -> {

@@ -8,6 +8,7 @@ import io.idem.Fingerprint;
 import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.spi.Reservation;
+import io.idem.testservers.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.KeyValue;
 import io.nats.client.Nats;
@@ -32,7 +33,7 @@ class NatsStoreCorruptRecordTest {
 
   @BeforeAll
   static void open() throws Exception {
-    connection = Nats.connect(SharedNats.url());
+    connection = Nats.connect(NatsServer.sharedUrl());
     store = NatsStore.create(connection);
     raw = connection.keyValue(store.bucket());
   }

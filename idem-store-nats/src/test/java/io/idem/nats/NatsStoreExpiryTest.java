@@ -8,6 +8,7 @@ import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
+import io.idem.testservers.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
@@ -33,7 +34,7 @@ class NatsStoreExpiryTest {
 
   @BeforeAll
   static void open() throws Exception {
-    connection = Nats.connect(SharedNats.url());
+    connection = Nats.connect(NatsServer.sharedUrl());
     store = NatsStore.create(connection);
   }
 

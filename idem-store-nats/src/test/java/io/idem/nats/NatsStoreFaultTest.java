@@ -10,6 +10,8 @@ import io.idem.LeaseToken;
 import io.idem.StoreUnavailableException;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
+import io.idem.testservers.FreePorts;
+import io.idem.testservers.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import java.time.Duration;
@@ -94,14 +96,14 @@ class NatsStoreFaultTest {
   void frozenServerFailsCallsWithinTheTimeoutAndServesThemAgainOnceThawed() {
     try (NatsStore store = NatsStore.builder(server.url()).timeout(TIMEOUT).build()) {
       IdempotencyKey key = IdempotencyKey.of("faults", "frozen");
-      server.signal("STOP");
+      server.freeze();
       try {
         assertThatThrownBy(() -> store.reserve(key, FINGERPRINT, LeaseToken.random(), MINUTE))
             .isInstanceOf(StoreUnavailableException.class)
             .hasMessageContaining("no answer from NATS within");
         assertThat(NatsStoreAsyncTest.failure(store.findAsync(key))).isInstanceOf(StoreUnavailableException.class);
       } finally {
-        server.signal("CONT");
+        server.thaw();
       }
       // A timeout is in doubt: the thawed server may still run the reserve it had received. The lease is
       // what frees the key then, so a timed-out attempt never holds it for longer than that.
@@ -134,7 +136,7 @@ class NatsStoreFaultTest {
 
   @Test
   void unreachableServerFailsBuildWithStoreUnavailable() {
-    String nobody = "nats://127.0.0.1:" + NatsServer.freePort();
+    String nobody = "nats://127.0.0.1:" + FreePorts.pick();
     assertThatThrownBy(() -> NatsStore.builder(nobody).timeout(TIMEOUT).build())
         .isInstanceOfSatisfying(StoreUnavailableException.class, e -> assertThat(e.operation()).isEqualTo("connect"));
   }

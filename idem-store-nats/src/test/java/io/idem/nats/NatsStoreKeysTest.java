@@ -7,6 +7,7 @@ import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
+import io.idem.testservers.NatsServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -22,7 +23,7 @@ class NatsStoreKeysTest {
 
   @BeforeAll
   static void open() {
-    store = NatsStore.create(SharedNats.url());
+    store = NatsStore.create(NatsServer.sharedUrl());
   }
 
   @AfterAll

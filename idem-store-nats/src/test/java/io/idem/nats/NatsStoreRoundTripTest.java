@@ -7,6 +7,7 @@ import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
+import io.idem.testservers.NatsServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Supplier;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.idem.Fingerprint;
 import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
+import io.idem.testservers.RedisCluster;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -18,7 +19,7 @@ class RedisClusterPurgeTest {
 
   @Test
   void purgeRemovesTheNamespaceFromEveryMaster() {
-    String uri = SharedRedis.clusterUri();
+    String uri = RedisCluster.sharedUrl();
     String namespace = "cluster-purge-" + UUID.randomUUID();
     RedisClusterClient client = RedisClusterClient.create(uri);
     try (StatefulRedisClusterConnection<String, String> inspect = client.connect();

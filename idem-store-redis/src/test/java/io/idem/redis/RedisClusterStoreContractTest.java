@@ -1,10 +1,12 @@
 package io.idem.redis;
 
-/** The full store contract against a real three-master Redis Cluster (or {@code IDEM_REDIS_CLUSTER_URI}). */
+import io.idem.testservers.RedisCluster;
+
+/** The full store contract against a real three-master Redis Cluster (or {@code IDEM_TEST_REDIS_CLUSTER_URL}). */
 class RedisClusterStoreContractTest extends SharedStoreContract {
 
   @Override
   RedisStore openSharedStore() {
-    return RedisStore.createCluster(SharedRedis.clusterUri());
+    return RedisStore.createCluster(RedisCluster.sharedUrl());
   }
 }

@@ -10,6 +10,7 @@ import io.idem.LeaseToken;
 import io.idem.StoreUnavailableException;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
+import io.idem.testservers.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -37,19 +38,19 @@ class RedisStoreAsyncTest {
   private static final Duration MINUTE = Duration.ofMinutes(1);
   private static final Fingerprint FINGERPRINT = Fingerprint.of("POST", "/payments", "{\"amount\":100}");
 
-  private RedisServerProcess server;
+  private RedisServer server;
   private RedisStore store;
 
   @BeforeEach
   void start() {
-    server = RedisServerProcess.start();
-    store = RedisStore.builder(server.uri()).commandTimeout(TIMEOUT).build();
+    server = RedisServer.start();
+    store = RedisStore.builder(server.url()).commandTimeout(TIMEOUT).build();
   }
 
   @AfterEach
   void stop() {
     store.close();
-    server.stop();
+    server.close();
   }
 
   @Test
@@ -135,11 +136,11 @@ class RedisStoreAsyncTest {
   @Test
   void frozenServerFailsTheStageWithinTheTimeoutAndStoppedServerAtOnce() {
     // A handed-in connection with Lettuce's default options: only the store's own bound applies.
-    RedisClient client = RedisClient.create(server.uri());
+    RedisClient client = RedisClient.create(server.url());
     try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
       RedisStore onConnection = RedisStore.builder(connection).commandTimeout(TIMEOUT).build();
       IdempotencyKey key = IdempotencyKey.of("async", "frozen");
-      server.signal("STOP");
+      server.freeze();
       try {
         assertThat(assertFailsWith(onConnection.reserveAsync(key, FINGERPRINT, LeaseToken.random(), MINUTE),
             StoreUnavailableException.class))
@@ -148,7 +149,7 @@ class RedisStoreAsyncTest {
         assertFailsWith(onConnection.completeAsync(key, LeaseToken.random(), new byte[0], MINUTE),
             StoreUnavailableException.class);
       } finally {
-        server.signal("CONT");
+        server.thaw();
       }
       server.stop();
       assertFailsWith(store.reserveAsync(key, FINGERPRINT, LeaseToken.random(), MINUTE),
@@ -172,7 +173,7 @@ class RedisStoreAsyncTest {
   }
 
   private RedisCommands<byte[], byte[]> raw() {
-    RedisClient client = RedisClient.create(server.uri());
+    RedisClient client = RedisClient.create(server.url());
     StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
     rawClients.add(client);
     return connection.sync();

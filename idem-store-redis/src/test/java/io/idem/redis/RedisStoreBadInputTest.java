@@ -8,6 +8,7 @@ import io.idem.Fingerprint;
 import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.spi.Reservation;
+import io.idem.testservers.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -36,7 +37,7 @@ class RedisStoreBadInputTest {
 
   @BeforeAll
   static void connect() {
-    client = RedisClient.create(SharedRedis.standaloneUri());
+    client = RedisClient.create(RedisServer.sharedUrl());
     connection = client.connect(ByteArrayCodec.INSTANCE);
     raw = connection.sync();
     store = RedisStore.create(connection);

@@ -1,10 +1,12 @@
 package io.idem.redis;
 
-/** The full store contract against a real standalone Redis 7 (or {@code IDEM_REDIS_URI}). */
+import io.idem.testservers.RedisServer;
+
+/** The full store contract against a real standalone Redis 7 (or {@code IDEM_TEST_REDIS_URL}). */
 class RedisStoreContractTest extends SharedStoreContract {
 
   @Override
   RedisStore openSharedStore() {
-    return RedisStore.create(SharedRedis.standaloneUri());
+    return RedisStore.create(RedisServer.sharedUrl());
   }
 }

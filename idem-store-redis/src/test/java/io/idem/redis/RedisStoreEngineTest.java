@@ -6,6 +6,7 @@ import io.idem.Fingerprint;
 import io.idem.Idempotency;
 import io.idem.IdempotencyKey;
 import io.idem.Outcome;
+import io.idem.testservers.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,7 +17,7 @@ class RedisStoreEngineTest {
 
   @Test
   void workRunsOnceAndEveryRetryReplaysItsResult() {
-    try (RedisStore store = RedisStore.create(SharedRedis.standaloneUri())) {
+    try (RedisStore store = RedisStore.create(RedisServer.sharedUrl())) {
       Idempotency idempotency = Idempotency.create(store);
       IdempotencyKey key = IdempotencyKey.of("engine-" + UUID.randomUUID(), "tenant", "payment-1");
       AtomicInteger runs = new AtomicInteger();

@@ -3,6 +3,7 @@ package io.idem.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.idem.IdempotencyKey;
+import io.idem.testservers.RedisServer;
 import org.junit.jupiter.api.Test;
 
 /** The start-up check of the server's eviction settings, against servers configured each way. */
@@ -10,8 +11,8 @@ class RedisStoreEvictionCheckTest {
 
   @Test
   void allKeysPolicyWithMaxmemoryWarnsThatARequestCouldRunTwiceAndHowToFixIt() {
-    try (RedisServerProcess server = RedisServerProcess.start("--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru");
-        RedisStore store = RedisStore.create(server.uri())) {
+    try (RedisServer server = RedisServer.start("--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru");
+        RedisStore store = RedisStore.create(server.url())) {
       assertThat(store.evictionWarnings()).singleElement().asString()
           .contains("allkeys-lru", "runs the request a second time", "set maxmemory-policy to noeviction");
     }
@@ -19,16 +20,16 @@ class RedisStoreEvictionCheckTest {
 
   @Test
   void volatilePolicyWarnsTooBecauseEveryIdemKeyHasATtl() {
-    try (RedisServerProcess server = RedisServerProcess.start("--maxmemory", "64mb", "--maxmemory-policy", "volatile-ttl");
-        RedisStore store = RedisStore.create(server.uri())) {
+    try (RedisServer server = RedisServer.start("--maxmemory", "64mb", "--maxmemory-policy", "volatile-ttl");
+        RedisStore store = RedisStore.create(server.url())) {
       assertThat(store.evictionWarnings()).singleElement().asString().contains("volatile-ttl");
     }
   }
 
   @Test
   void noevictionIsSilent() {
-    try (RedisServerProcess server = RedisServerProcess.start("--maxmemory", "64mb", "--maxmemory-policy", "noeviction");
-        RedisStore store = RedisStore.create(server.uri())) {
+    try (RedisServer server = RedisServer.start("--maxmemory", "64mb", "--maxmemory-policy", "noeviction");
+        RedisStore store = RedisStore.create(server.url())) {
       assertThat(store.evictionWarnings()).isEmpty();
     }
   }
@@ -41,9 +42,9 @@ class RedisStoreEvictionCheckTest {
 
   @Test
   void disabledConfigCommandDoesNotStopTheStore() {
-    try (RedisServerProcess server = RedisServerProcess.start("--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru",
+    try (RedisServer server = RedisServer.start("--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru",
             "--rename-command", "CONFIG", "\"\"");
-        RedisStore store = RedisStore.create(server.uri())) {
+        RedisStore store = RedisStore.create(server.url())) {
       assertThat(store.evictionWarnings()).isEmpty();
       assertThat(store.find(IdempotencyKey.of("eviction", "k"))).isEmpty();
     }

@@ -2,6 +2,7 @@ package io.idem.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.idem.Fingerprint;
 import io.idem.IdempotencyKey;
@@ -9,11 +10,14 @@ import io.idem.LeaseToken;
 import io.idem.StoreUnavailableException;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
+import io.idem.testservers.FreePorts;
+import io.idem.testservers.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
-import java.io.IOException;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,21 +29,21 @@ class RedisStoreFaultTest {
   private static final Duration TIMEOUT = Duration.ofMillis(500);
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
-  private RedisServerProcess server;
+  private RedisServer server;
 
   @BeforeEach
   void startServer() {
-    server = RedisServerProcess.start();
+    server = RedisServer.start();
   }
 
   @AfterEach
   void stopServer() {
-    server.stop();
+    server.close();
   }
 
   @Test
-  void stoppedServerFailsCallsWithStoreUnavailableAndRestartedServerServesThemAgain() throws IOException {
-    try (RedisStore store = RedisStore.builder(server.uri()).commandTimeout(TIMEOUT).build()) {
+  void stoppedServerFailsCallsWithStoreUnavailableAndRestartedServerServesThemAgain() {
+    try (RedisStore store = RedisStore.builder(server.url()).commandTimeout(TIMEOUT).build()) {
       IdempotencyKey key = IdempotencyKey.of("faults", "k");
       assertThat(store.reserve(key, Fingerprint.of("r"), LeaseToken.random(), MINUTE))
           .isInstanceOf(Reservation.Acquired.class);
@@ -67,15 +71,15 @@ class RedisStoreFaultTest {
 
   @Test
   void frozenServerFailsCallsWithStoreUnavailableInsteadOfHanging() {
-    try (RedisStore store = RedisStore.builder(server.uri()).commandTimeout(TIMEOUT).build()) {
+    try (RedisStore store = RedisStore.builder(server.url()).commandTimeout(TIMEOUT).build()) {
       IdempotencyKey key = IdempotencyKey.of("faults", "frozen");
-      server.signal("STOP");
+      server.freeze();
       try {
         assertThatThrownBy(() -> store.reserve(key, Fingerprint.of("r"), LeaseToken.random(), MINUTE))
             .isInstanceOf(StoreUnavailableException.class)
             .hasMessageContaining("no answer from Redis within");
       } finally {
-        server.signal("CONT");
+        server.thaw();
       }
       // A timeout is in doubt: the frozen server still ran the reserve once it thawed. The lease is what
       // frees the key again, so a timed-out attempt can never leave it held for longer than that.
@@ -86,7 +90,7 @@ class RedisStoreFaultTest {
   @Test
   void handedInConnectionThatQueuesWhileDisconnectedIsStillBoundedByTheStoreTimeout() {
     // A client with Lettuce's default options buffers commands while reconnecting; the store must not wait on it.
-    RedisClient client = RedisClient.create(server.uri());
+    RedisClient client = RedisClient.create(server.url());
     try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
       RedisStore store = RedisStore.builder(connection).commandTimeout(TIMEOUT).build();
       server.stop();
@@ -101,29 +105,17 @@ class RedisStoreFaultTest {
 
   @Test
   void unreachableServerFailsBuildWithStoreUnavailable() {
-    int unused = RedisServerProcess.freePort();
+    int unused = FreePorts.pick();
     assertThatThrownBy(() -> RedisStore.builder("redis://127.0.0.1:" + unused).commandTimeout(TIMEOUT).build())
         .isInstanceOfSatisfying(StoreUnavailableException.class,
             e -> assertThat(e.operation()).isEqualTo("connect"));
   }
 
-  /** Retries a call until the reconnected store answers it; fails the test after 20 s. */
-  private static <T> T untilAvailable(java.util.function.Supplier<T> call) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      try {
-        return call.get();
-      } catch (StoreUnavailableException e) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("the store did not recover after the server came back", e);
-        }
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError(interrupted);
-        }
-      }
-    }
+  /** Retries a call until the reconnected store answers it instead of failing with StoreUnavailable. */
+  private static <T> T untilAvailable(Callable<T> call) {
+    return await("the store answering after the server came back").atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreException(StoreUnavailableException.class)
+        .until(call, Objects::nonNull);
   }
 }

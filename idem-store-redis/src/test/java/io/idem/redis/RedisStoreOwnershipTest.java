@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.idem.IdempotencyKey;
 import io.idem.StoreUnavailableException;
+import io.idem.testservers.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** A store closes what it opened and nothing it was handed. */
 class RedisStoreOwnershipTest {
 
-  private final String uri = SharedRedis.standaloneUri();
+  private final String uri = RedisServer.sharedUrl();
 
   @Test
   void storeFromClientClosesItsConnectionButNotTheClient() {

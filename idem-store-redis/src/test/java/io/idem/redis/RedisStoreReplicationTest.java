@@ -8,10 +8,8 @@ import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.StoreUnavailableException;
 import io.idem.spi.StoredRecord;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.idem.testservers.RedisServer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,43 +19,30 @@ class RedisStoreReplicationTest {
 
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
-  private static RedisServerProcess master;
-  private static RedisServerProcess replica;
+  private static RedisServer master;
+  private static RedisServer replica;
 
   @BeforeAll
-  static void startMasterAndReplica() throws InterruptedException {
-    master = RedisServerProcess.start();
-    replica = RedisServerProcess.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
-    RedisClient client = RedisClient.create(master.uri());
-    try (StatefulRedisConnection<String, String> connection = client.connect()) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (!connection.sync().info("replication").contains("connected_slaves:1")
-          || !connection.sync().info("replication").contains("state=online")) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("replica did not come online: " + connection.sync().info("replication"));
-        }
-        Thread.sleep(50);
-      }
-    } finally {
-      client.shutdown(0, 0, TimeUnit.SECONDS);
-    }
+  static void startMasterAndReplica() {
+    master = RedisServer.start();
+    replica = master.startReplica();
   }
 
   @AfterAll
   static void stopServers() {
-    replica.stop();
-    master.stop();
+    replica.close();
+    master.close();
   }
 
   @Test
   void completeReturnsOnceTheReplicaAcknowledged() {
-    try (RedisStore store = RedisStore.builder(master.uri()).waitForReplicas(1, Duration.ofSeconds(5)).build()) {
+    try (RedisStore store = RedisStore.builder(master.url()).waitForReplicas(1, Duration.ofSeconds(5)).build()) {
       IdempotencyKey key = IdempotencyKey.of("replication", "acknowledged");
       LeaseToken token = LeaseToken.random();
       store.reserve(key, Fingerprint.of("r"), token, MINUTE);
 
       assertThat(store.complete(key, token, new byte[] {7}, MINUTE)).isTrue();
-      try (RedisStore onReplica = RedisStore.create(replica.uri())) {
+      try (RedisStore onReplica = RedisStore.create(replica.url())) {
         assertThat(onReplica.find(key)).contains(new StoredRecord.Completed(Fingerprint.of("r"), new byte[] {7}));
       }
     }
@@ -65,7 +50,7 @@ class RedisStoreReplicationTest {
 
   @Test
   void completeFailsClearlyWhenFewerReplicasAcknowledgeInTime() {
-    try (RedisStore store = RedisStore.builder(master.uri()).waitForReplicas(2, Duration.ofMillis(200)).build()) {
+    try (RedisStore store = RedisStore.builder(master.url()).waitForReplicas(2, Duration.ofMillis(200)).build()) {
       IdempotencyKey key = IdempotencyKey.of("replication", "short");
       LeaseToken token = LeaseToken.random();
       store.reserve(key, Fingerprint.of("r"), token, MINUTE);

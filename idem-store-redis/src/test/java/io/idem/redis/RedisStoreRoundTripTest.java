@@ -7,6 +7,7 @@ import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
+import io.idem.testservers.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -20,22 +21,22 @@ class RedisStoreRoundTripTest {
 
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
-  private static RedisServerProcess server;
+  private static RedisServer server;
   private static RedisStore store;
   private static CommandStats stats;
 
   @BeforeAll
   static void start() {
-    server = RedisServerProcess.start();
-    store = RedisStore.create(server.uri());
-    stats = new CommandStats(server.uri());
+    server = RedisServer.start();
+    store = RedisStore.create(server.url());
+    stats = new CommandStats(server.url());
   }
 
   @AfterAll
   static void stop() {
     stats.close();
     store.close();
-    server.stop();
+    server.close();
   }
 
   /**
@@ -101,7 +102,7 @@ class RedisStoreRoundTripTest {
     IdempotencyKey key = IdempotencyKey.of("round-trips", "noscript");
     LeaseToken token = LeaseToken.random();
     store.reserve(key, Fingerprint.of("r"), token, MINUTE);
-    try (var client = io.lettuce.core.RedisClient.create(server.uri()); var connection = client.connect()) {
+    try (var client = io.lettuce.core.RedisClient.create(server.url()); var connection = client.connect()) {
       connection.sync().scriptFlush();
     }
 

@@ -7,6 +7,8 @@ import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
+import io.idem.testservers.RedisSentinel;
+import io.idem.testservers.RedisServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -15,10 +17,10 @@ class RedisStoreSentinelTest {
 
   @Test
   void storeFromSentinelUriWorksAgainstTheMonitoredMaster() {
-    try (RedisServerProcess master = RedisServerProcess.start();
-        RedisServerProcess sentinel = RedisServerProcess.startSentinel("idem-master", master.port());
-        RedisStore store = RedisStore.create("redis-sentinel://127.0.0.1:" + sentinel.port() + "#idem-master");
-        RedisStore direct = RedisStore.create(master.uri())) {
+    try (RedisServer master = RedisServer.start();
+        RedisSentinel sentinel = RedisSentinel.monitor("idem-master", master);
+        RedisStore store = RedisStore.create(sentinel.url());
+        RedisStore direct = RedisStore.create(master.url())) {
       IdempotencyKey key = IdempotencyKey.of("sentinel", "k");
       LeaseToken token = LeaseToken.random();
 

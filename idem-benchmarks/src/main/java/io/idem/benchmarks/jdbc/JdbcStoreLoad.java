@@ -8,7 +8,7 @@ import io.idem.LeaseToken;
 import io.idem.benchmarks.ClientThreads;
 import io.idem.jdbc.JdbcStore;
 import io.idem.spi.Reservation;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.idem.testservers.PostgresServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,21 +57,18 @@ public final class JdbcStoreLoad {
         throw new IllegalArgumentException("unknown argument " + args[i] + "; use [seconds] [--threads platform|virtual]");
       }
     }
-    Path data = Files.createTempDirectory("idem-bench-pg");
-    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data)
-        .setServerConfig("max_connections", "100")
-        .setServerConfig("shared_buffers", "256MB")
+    try (PostgresServer postgres = PostgresServer.startWith(Map.of("max_connections", "100",
+        "shared_buffers", "256MB",
         // PostgreSQL's own default, which the embedded server turns off: a commit waits for its WAL
         // flush, as it does in the production databases whose throughput this stands for.
-        .setServerConfig("synchronous_commit", "on")
-        .start()) {
-      String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres?user=postgres";
+        "synchronous_commit", "on"))) {
+      String url = postgres.url();
       System.out.printf(Locale.ROOT, "PostgreSQL 15 (embedded, synchronous_commit=on), %d s per run, %d cores, %s, %s%n",
           seconds, Runtime.getRuntime().availableProcessors(), threads, System.getProperty("java.vm.version"));
       System.out.printf(Locale.ROOT, "%-12s %16s %16s %8s%n", "concurrency", "idem pairs/s", "pgbench tps", "ratio");
       for (int concurrency : CONCURRENCY) {
         double pairs = idem(url, concurrency, seconds, threads);
-        double tps = pgbench(postgres.getPort(), concurrency, seconds);
+        double tps = pgbench(postgres.port(), concurrency, seconds);
         System.out.printf(Locale.ROOT, "%-12d %16.0f %16.0f %8.2f%n", concurrency, pairs, tps, pairs / tps);
       }
     }

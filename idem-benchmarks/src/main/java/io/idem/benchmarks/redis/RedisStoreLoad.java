@@ -6,16 +6,9 @@ import io.idem.LeaseToken;
 import io.idem.benchmarks.ClientThreads;
 import io.idem.redis.RedisStore;
 import io.idem.spi.Reservation;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.idem.testservers.RedisServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,14 +76,8 @@ public final class RedisStoreLoad {
             + "; use --seconds N, --rounds N, --concurrency 1,16,64, --connections N, --port PORT, --threads platform|virtual, --api sync|async");
       }
     }
-    Process server = null;
-    int port;
-    if (externalPort == null) {
-      port = freePort();
-      server = startServer(port);
-    } else {
-      port = externalPort;
-    }
+    RedisServer server = externalPort == null ? RedisServer.startFrom("redis-server") : null;
+    int port = server != null ? server.port() : externalPort;
     try {
       System.out.printf(Locale.ROOT, "Redis store load, %d s per point, redis on port %d, %d cores, %s, %s%n",
           seconds, port, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
@@ -104,11 +91,11 @@ public final class RedisStoreLoad {
           // Rounds alternate both sides, so load from other processes on the machine hits both alike.
           for (int round = 1; round <= rounds; round++) {
             double raw = runRedisBenchmark(port, concurrency, rawRequests);
-            flush(port, externalPort == null);
+            flush(server);
             long start = System.nanoTime();
             long completed = runPairs(store, concurrency, Math.max(1, seconds / rounds), "run");
             double pairs = completed / ((System.nanoTime() - start) / 1e9);
-            flush(port, externalPort == null);
+            flush(server);
             ratios.add(pairs / raw);
             System.out.printf(Locale.ROOT, "%11d %5d %14.0f %14.0f %7.2f%n", concurrency, round, pairs, raw, pairs / raw);
           }
@@ -119,8 +106,7 @@ public final class RedisStoreLoad {
       }
     } finally {
       if (server != null) {
-        server.destroy();
-        server.waitFor(10, TimeUnit.SECONDS);
+        server.close();
       }
     }
   }
@@ -258,47 +244,9 @@ public final class RedisStoreLoad {
   }
 
   /** Empties a server the driver started, so every point starts from the same memory state. */
-  private static void flush(int port, boolean ownServer) {
-    if (!ownServer) {
-      return;
-    }
-    RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
-    try (StatefulRedisConnection<String, String> connection = client.connect()) {
-      connection.sync().flushall();
-    } finally {
-      client.shutdown();
-    }
-  }
-
-  private static Process startServer(int port) throws IOException, InterruptedException {
-    Path dir = Files.createTempDirectory("idem-redis-load-");
-    Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--dir", dir.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("redis.log").toFile())
-        .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!accepts(port)) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException("redis-server did not start: " + Files.readString(dir.resolve("redis.log")));
-      }
-      Thread.sleep(20);
-    }
-    return process;
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+  private static void flush(RedisServer ownServer) {
+    if (ownServer != null) {
+      ownServer.command("FLUSHALL");
     }
   }
 
