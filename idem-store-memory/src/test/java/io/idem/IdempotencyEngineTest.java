@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -368,14 +369,10 @@ class IdempotencyEngineTest {
       extendedLatch.countDown();
     }
 
-    void awaitStoreCalls(StoreOperation operation, int count) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (calls.stream().filter(operation::equals).count() < count) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("fewer than " + count + " " + operation + " calls within 30 s");
-        }
-        Thread.sleep(1);
-      }
+    void awaitStoreCalls(StoreOperation operation, int count) {
+      Awaitility.await(count + " " + operation + " calls").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(1))
+          .until(() -> calls.stream().filter(operation::equals).count() >= count);
     }
   }
 }

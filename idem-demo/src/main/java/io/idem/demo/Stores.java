@@ -5,11 +5,7 @@ import io.idem.jdbc.JdbcStore;
 import io.idem.memory.MemoryStore;
 import io.idem.redis.RedisStore;
 import io.idem.spi.IdempotencyStore;
-import java.sql.SQLException;
 import java.util.Locale;
-import javax.sql.DataSource;
-import org.mariadb.jdbc.MariaDbDataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** Opens the store a {@code --store} URI names. */
 final class Stores {
@@ -47,24 +43,18 @@ final class Stores {
         return RedisStore.create(uri);
       }
       if (lower.startsWith("jdbc:")) {
-        // The demo creates its table on first start; JdbcStore.fromUrl expects it to exist.
-        return JdbcStore.builder(dataSource(uri)).createIfMissing(true).build();
+        // A pool the store opens and closes with itself; the demo creates its table on first start.
+        return JdbcStore.builder(driverUrl(uri)).createIfMissing(true).build();
       }
-    } catch (RuntimeException | SQLException e) {
+    } catch (RuntimeException e) {
       throw new IllegalStateException("cannot open the store " + redact(uri) + ": " + e.getMessage(), e);
     }
     throw new IllegalStateException("unsupported store " + redact(uri));
   }
 
-  private static DataSource dataSource(String uri) throws SQLException {
-    String lower = uri.toLowerCase(Locale.ROOT);
-    if (lower.startsWith("jdbc:postgresql:")) {
-      PGSimpleDataSource postgres = new PGSimpleDataSource();
-      postgres.setURL(uri);
-      return postgres;
-    }
-    // MariaDB Connector/J speaks to MySQL servers too; it only wants its own scheme.
-    return new MariaDbDataSource(lower.startsWith("jdbc:mysql:") ? "jdbc:mariadb:" + uri.substring(11) : uri);
+  /** MariaDB Connector/J, which the demo ships, speaks to MySQL servers too; it only wants its own scheme. */
+  private static String driverUrl(String uri) {
+    return uri.toLowerCase(Locale.ROOT).startsWith("jdbc:mysql:") ? "jdbc:mariadb:" + uri.substring(11) : uri;
   }
 
   /** Keeps passwords in URIs out of logs and messages. */

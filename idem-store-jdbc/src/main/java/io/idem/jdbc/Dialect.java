@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * The SQL dialects {@link JdbcStore} speaks. Detected from
  * {@link java.sql.DatabaseMetaData#getDatabaseProductName()} unless set with
- * {@link JdbcStore.Builder#dialect(Dialect)}.
+ * {@link JdbcStoreBuilder#dialect(Dialect)}.
  */
 public enum Dialect {
   /** PostgreSQL 13 or newer. */

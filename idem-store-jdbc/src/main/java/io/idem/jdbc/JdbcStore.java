@@ -18,13 +18,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * Records in one table of PostgreSQL 13+ or MySQL 8 / MariaDB 10.6+, through a {@link DataSource}
- * the application already has (no pool is bundled: bring HikariCP or your container's). The
- * asynchronous calls run the blocking ones on an executor ({@link BlockingStore}).
+ * Records in one table of PostgreSQL 13+ or MySQL 8 / MariaDB 10.6+, through a pooled
+ * {@link DataSource} the application already has (HikariCP or its container's), or through a
+ * HikariCP pool the store opens itself from a JDBC URL ({@link #fromUrl(String)}, decision 0205).
+ * Every call borrows a connection, so an unpooled data source opens one per call. The asynchronous
+ * calls run the blocking ones on an executor ({@link BlockingStore}).
  *
  * <h2>Guarantees</h2>
  * <ul>
@@ -35,16 +36,16 @@ import javax.sql.DataSource;
  *       by expiry.</li>
  *   <li>Expiry is decided by the database's clock; an expired row is never served, whether or not
  *       the cleanup has deleted it yet.</li>
- *   <li>Every call ends within the configured {@link Builder#timeout(Duration) timeout} (network and
+ *   <li>Every call ends within the configured {@link JdbcStoreBuilder#timeout(Duration) timeout} (network and
  *       query timeouts on each connection) with a result or a {@link StoreUnavailableException}
  *       naming {@code postgresql} or {@code mysql}. Borrowing a connection is bounded by the pool's
- *       own connection timeout; {@link #fromUrl(String)} bounds it by the store's timeout.</li>
- *   <li>When the database comes back, the next call works: the store holds no connection between
- *       calls.</li>
+ *       own connection timeout; a pool the store opened bounds it by the store's timeout.</li>
+ *   <li>When the database comes back, the next calls work: the store holds no connection between
+ *       calls, and a pool validates an idle connection before handing it out.</li>
  * </ul>
  *
  * <p>Expired rows are deleted in bounded batches by a daemon thread every
- * {@link Builder#cleanupInterval(Duration) cleanup interval}, safely from any number of instances;
+ * {@link JdbcStoreBuilder#cleanupInterval(Duration) cleanup interval}, safely from any number of instances;
  * {@link #close()} stops it. For the work and its record to commit together, see
  * {@link TransactionalIdempotency} and {@link #joinTransaction(Connection)}.
  */
@@ -54,12 +55,14 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofMinutes(1);
   public static final int DEFAULT_CLEANUP_BATCH_SIZE = 1_000;
+  /** Connections of the pool a store opens from a URL: HikariCP's own default (decision 0205). */
+  public static final int DEFAULT_POOL_SIZE = 10;
 
-  private static final Pattern TABLE_NAME = Pattern.compile("([A-Za-z_][A-Za-z0-9_]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_]{0,50}");
   // Drivers apply network timeouts on their own socket; this executor is only the API's formality.
   private static final Executor DIRECT = Runnable::run;
 
   private final DataSource dataSource;
+  private final UrlPool ownedPool;
   private final String table;
   private final Dialect configuredDialect;
   private final Duration timeout;
@@ -69,8 +72,9 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
   private final ExpiredRecordCleaner cleaner;
   private volatile Sql sql;
 
-  private JdbcStore(Builder builder) {
-    this.dataSource = builder.dataSource;
+  JdbcStore(JdbcStoreBuilder builder, DataSource dataSource, UrlPool ownedPool) {
+    this.dataSource = dataSource;
+    this.ownedPool = ownedPool;
     this.table = builder.table;
     this.configuredDialect = builder.dialect;
     this.timeout = builder.timeout;
@@ -78,9 +82,6 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
     this.queryTimeoutSeconds = (int) Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000);
     if (configuredDialect != null) {
       this.sql = Sql.of(configuredDialect, table);
-    }
-    if (dataSource instanceof DriverManagerDataSource urlSource) {
-      urlSource.connectTimeout(timeout);
     }
     if (builder.createIfMissing) {
       new SchemaInstaller(this).install();
@@ -94,18 +95,30 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
     return builder(dataSource).build();
   }
 
-  public static Builder builder(DataSource dataSource) {
-    return new Builder(dataSource);
+  /** A builder for a store on {@code dataSource}, which should be pooled and which the store never closes. */
+  public static JdbcStoreBuilder builder(DataSource dataSource) {
+    return new JdbcStoreBuilder(Objects.requireNonNull(dataSource, "dataSource"), null);
   }
 
   /**
-   * A store on a plain {@link java.sql.DriverManager} connection per call, for demos and command-line
-   * tools; services should pass a pooled {@link DataSource}. User and password may be in the URL's
-   * query ({@code ?user=..&password=..}). The store owns nothing that needs closing but its cleanup
-   * thread.
+   * A store with every default on a HikariCP pool of its own ({@link #builder(String)}); the table
+   * must exist. Needs {@code com.zaxxer:HikariCP} and the database's driver on the class path.
    */
   public static JdbcStore fromUrl(String jdbcUrl) {
-    return create(new DriverManagerDataSource(jdbcUrl));
+    return builder(jdbcUrl).build();
+  }
+
+  /**
+   * A builder for a store that opens a HikariCP pool on {@code jdbcUrl} when built and closes it in
+   * {@link #close()}: {@link JdbcStoreBuilder#poolSize(int) poolSize} connections (default
+   * {@value #DEFAULT_POOL_SIZE}), borrowing bounded by the store's timeout, validated before reuse
+   * (decision 0205). User and password may be in the URL's query ({@code ?user=..&password=..}).
+   *
+   * @throws IllegalArgumentException when the URL is not {@code jdbc:} or no driver on the class path accepts it
+   * @throws IllegalStateException when HikariCP is not on the class path
+   */
+  public static JdbcStoreBuilder builder(String jdbcUrl) {
+    return new JdbcStoreBuilder(null, UrlPool.checkUsable(jdbcUrl));
   }
 
   @Override
@@ -264,7 +277,10 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
     void close();
   }
 
-  /** The data source the store (and {@link TransactionalIdempotency}) borrows connections from. */
+  /**
+   * The data source the store (and {@link TransactionalIdempotency}) borrows connections from: the
+   * caller's, or the pool the store opened from a URL.
+   */
   public DataSource dataSource() {
     return dataSource;
   }
@@ -283,11 +299,20 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
     return current == null ? Optional.ofNullable(configuredDialect) : Optional.of(current.dialect());
   }
 
-  /** Stops the cleanup thread. Closes nothing else: the data source is the caller's. */
+  /**
+   * Stops the cleanup thread and closes the pool the store opened from a URL. Never closes a data
+   * source the caller passed in: that one is the caller's.
+   */
   @Override
   public void close() {
-    if (cleaner != null) {
-      cleaner.close();
+    try {
+      if (cleaner != null) {
+        cleaner.close();
+      }
+    } finally {
+      if (ownedPool != null) {
+        ownedPool.close();
+      }
     }
   }
 
@@ -367,84 +392,6 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
       return duration.toNanos() / 1000;
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException(what + " is too long: " + duration, e);
-    }
-  }
-
-  /** Builds a {@link JdbcStore}. Every setter validates at once. */
-  public static final class Builder {
-    private final DataSource dataSource;
-    private String table = DEFAULT_TABLE;
-    private Dialect dialect;
-    private boolean createIfMissing;
-    private Duration timeout = DEFAULT_TIMEOUT;
-    private Duration cleanupInterval = DEFAULT_CLEANUP_INTERVAL;
-    private int cleanupBatchSize = DEFAULT_CLEANUP_BATCH_SIZE;
-
-    private Builder(DataSource dataSource) {
-      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-    }
-
-    /** The table, optionally schema-qualified ({@code billing.idem_records}). Default {@value #DEFAULT_TABLE}. */
-    public Builder tableName(String table) {
-      Objects.requireNonNull(table, "table");
-      if (!TABLE_NAME.matcher(table).matches()) {
-        throw new IllegalArgumentException("table name must be [schema.]name of letters, digits and _ "
-            + "(name at most 51 characters), was \"" + table + "\"");
-      }
-      this.table = table;
-      return this;
-    }
-
-    /** Skips detection from the connection's metadata. */
-    public Builder dialect(Dialect dialect) {
-      this.dialect = Objects.requireNonNull(dialect, "dialect");
-      return this;
-    }
-
-    /**
-     * Runs the dialect's DDL ({@code CREATE TABLE IF NOT EXISTS}, see {@link Dialect#schemaResource()})
-     * when the store is built. Off by default: most teams apply schema through their migrations.
-     */
-    public Builder createIfMissing(boolean createIfMissing) {
-      this.createIfMissing = createIfMissing;
-      return this;
-    }
-
-    /** The bound on each call to the database. Default 5 s; at least 1 ms. */
-    public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.toMillis() < 1 || timeout.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException("timeout must be between 1 ms and 1 h, was " + timeout);
-      }
-      this.timeout = timeout;
-      return this;
-    }
-
-    /** How often the cleanup thread deletes expired rows. Default 1 min; {@link Duration#ZERO} turns it off. */
-    public Builder cleanupInterval(Duration interval) {
-      Objects.requireNonNull(interval, "cleanupInterval");
-      if (interval.isNegative() || (!interval.isZero() && interval.toMillis() < 10)) {
-        throw new IllegalArgumentException("cleanupInterval must be zero (off) or at least 10 ms, was " + interval);
-      }
-      this.cleanupInterval = interval;
-      return this;
-    }
-
-    /** Most rows one cleanup statement deletes, bounding its locks and run time. Default 1,000. */
-    public Builder cleanupBatchSize(int batchSize) {
-      if (batchSize < 1 || batchSize > 100_000) {
-        throw new IllegalArgumentException("cleanupBatchSize must be 1 to 100000, was " + batchSize);
-      }
-      this.cleanupBatchSize = batchSize;
-      return this;
-    }
-
-    /**
-     * Builds the store. With {@link #createIfMissing(boolean)} this connects and creates the table;
-     * otherwise it does not touch the database, and the dialect is detected on first use.
-     */
-    public JdbcStore build() {
-      return new JdbcStore(this);
     }
   }
 }

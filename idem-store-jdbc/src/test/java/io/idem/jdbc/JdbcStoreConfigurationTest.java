@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** Bad configuration fails at build time with the bad value in the message; no database needed. */
 class JdbcStoreConfigurationTest {
 
-  private final JdbcStore.Builder builder = JdbcStore.builder(new DriverManagerDataSource("jdbc:postgresql://localhost:1/x"));
+  private final JdbcStoreBuilder builder = JdbcStore.builder(unreachable());
 
   @Test
   void tableNameThatIsNotAnIdentifierIsRejected() {
@@ -57,8 +59,30 @@ class JdbcStoreConfigurationTest {
   }
 
   @Test
-  void urlWithPasswordIsNotPrintedWhole() {
-    assertThat(new DriverManagerDataSource("jdbc:postgresql://h/db?user=u&password=secret").toString())
-        .doesNotContain("secret");
+  void poolSizeIsOnlyForAStoreThatOpensItsOwnPool() {
+    assertThatThrownBy(() -> builder.poolSize(4)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("DataSource you passed in");
+    assertThatThrownBy(() -> JdbcStore.builder("jdbc:postgresql://localhost:1/x").poolSize(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 0");
+  }
+
+  @Test
+  void urlThatIsNotJdbcIsRejectedWithoutItsPassword() {
+    assertThatThrownBy(() -> JdbcStore.fromUrl("postgresql://h/db?user=u&password=secret"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must start with jdbc:")
+        .message().doesNotContain("secret");
+  }
+
+  @Test
+  void urlThatNoDriverAcceptsIsRejectedWithoutItsPassword() {
+    assertThatThrownBy(() -> JdbcStore.builder("jdbc:nosuchdb://h/db?user=u&password=secret"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no JDBC driver")
+        .message().doesNotContain("secret");
+  }
+
+  private static DataSource unreachable() {
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setURL("jdbc:postgresql://localhost:1/x");
+    return dataSource;
   }
 }

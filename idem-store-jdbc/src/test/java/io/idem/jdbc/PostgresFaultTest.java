@@ -29,7 +29,7 @@ class PostgresFaultTest {
   @Test
   @Timeout(60)
   void stoppedServerGivesStoreUnavailableAndRestartedServerWorksWithTheSameStore() {
-    try (JdbcStore store = JdbcStore.builder(new DriverManagerDataSource(server.url()))
+    try (JdbcStore store = JdbcStore.builder(server.url())
         .timeout(Duration.ofSeconds(2)).createIfMissing(true).build()) {
       IdempotencyKey before = IdempotencyKey.of("faults", "before");
       LeaseToken token = LeaseToken.random();
