@@ -61,7 +61,7 @@ class NatsClusterNodeLossContractTest extends IdempotencyStoreContract {
   }
 
   @Override
-  protected Duration shortLease() {
+  public Duration shortLease() {
     return NatsClusterContractTest.CLUSTER_SHORT_LEASE;
   }
 
