@@ -18,7 +18,7 @@ class NatsClusterContractTest extends SharedStoreContract {
 
   /** Each write is a raft round among three processes on a shared CI machine: leases get room for that. */
   @Override
-  protected Duration shortLease() {
+  public Duration shortLease() {
     return CLUSTER_SHORT_LEASE;
   }
 }

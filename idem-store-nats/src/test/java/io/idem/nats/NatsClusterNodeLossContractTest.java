@@ -9,7 +9,9 @@ import io.idem.LeaseToken;
 import io.idem.StoreUnavailableException;
 import io.idem.spi.IdempotencyStore;
 import io.idem.spi.Reservation;
+import io.idem.testkit.AsyncStoreContract;
 import io.idem.testkit.IdempotencyStoreContract;
+import io.idem.testkit.LeaseExtensionContract;
 import io.idem.testservers.NatsCluster;
 import io.idem.testservers.NatsServer;
 import io.nats.client.Connection;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
  * The full contract on a three-replica bucket of a cluster of its own, whose stream leader is killed
  * (SIGKILL) part-way through the suite: the tests after it run on the two nodes left, and pass.
  */
-class NatsClusterNodeLossContractTest extends IdempotencyStoreContract {
+class NatsClusterNodeLossContractTest extends IdempotencyStoreContract
+    implements LeaseExtensionContract, AsyncStoreContract {
 
   private static final String BUCKET = "idem-node-loss";
   /** How many tests run on the whole cluster before the leader dies; the rest run without it. */
@@ -61,7 +64,7 @@ class NatsClusterNodeLossContractTest extends IdempotencyStoreContract {
   }
 
   @Override
-  protected Duration shortLease() {
+  public Duration shortLease() {
     return NatsClusterContractTest.CLUSTER_SHORT_LEASE;
   }
 
