@@ -28,7 +28,17 @@ class RedisDetection {
   DetectedStore redisDetectedStore(ObjectProvider<RedisConnectionFactory> factories) {
     return () -> Optional.ofNullable(factories.getIfUnique())
         .filter(LettuceConnectionFactory.class::isInstance)
-        .map(factory -> open((LettuceConnectionFactory) factory));
+        .map(factory -> openOrExplain((LettuceConnectionFactory) factory));
+  }
+
+  private static DetectedStore.Found openOrExplain(LettuceConnectionFactory factory) {
+    try {
+      return open(factory);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("Idem cannot open a store on the Redis server of spring.data.redis ("
+          + factory.getHostName() + ":" + factory.getPort() + "): " + e.getMessage()
+          + "; set idem.store to choose the store", e);
+    }
   }
 
   private static DetectedStore.Found open(LettuceConnectionFactory factory) {
