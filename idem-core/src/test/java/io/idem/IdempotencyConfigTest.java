@@ -54,6 +54,7 @@ class IdempotencyConfigTest {
     IdempotencyConfig config = IdempotencyConfig.custom()
         .retention(Duration.ofHours(1))
         .lease(Duration.ofSeconds(3))
+        .attemptTimeLimit(Duration.ofMinutes(2))
         .waitForInProgress(Duration.ofSeconds(2))
         .inProgressPollInterval(Duration.ofMillis(7))
         .mismatchPolicy(IdempotencyConfig.MismatchPolicy.IGNORE)

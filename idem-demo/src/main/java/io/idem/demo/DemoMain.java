@@ -1,5 +1,6 @@
 package io.idem.demo;
 
+import io.idem.storeuri.StoreUri;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -47,7 +48,7 @@ public final class DemoMain {
     try {
       DemoServer server = DemoServer.start(options);
       out.println("Idem payments demo on http://localhost:" + server.port() + " (store "
-          + Stores.redact(options.store()) + ", lease " + Durations.format(options.lease()) + ", retention "
+          + StoreUri.redact(options.store()) + ", lease " + Durations.format(options.lease()) + ", retention "
           + Durations.format(options.retention()) + ")");
       return new StartResult(server, 0);
     } catch (Exception e) {

@@ -7,6 +7,7 @@ import io.idem.http.HttpIdempotencyConfig;
 import io.idem.jetty.ServerLimits;
 import io.idem.servlet.IdempotencyFilter;
 import io.idem.spi.IdempotencyStore;
+import io.idem.storeuri.StoreUri;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.util.EnumSet;
@@ -99,7 +100,7 @@ public final class DemoServer implements AutoCloseable {
 
   private static IdempotencyStore openStore(String uri) throws StartFailure {
     try {
-      return Stores.open(uri);
+      return StoreUri.open(uri);
     } catch (RuntimeException e) {
       throw StartFailure.store(uri, e);
     }

@@ -1,5 +1,6 @@
 package io.idem.demo;
 
+import io.idem.storeuri.StoreUri;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -16,11 +17,14 @@ final class StartFailure extends Exception {
   private static final long serialVersionUID = 1L;
 
   private StartFailure(String message, Throwable cause) {
-    super(Stores.redact(message), cause);
+    super(StoreUri.redact(message), cause);
   }
 
-  static StartFailure store(String uri, Throwable cause) {
-    return new StartFailure("cannot reach the store " + Stores.redact(uri) + ": " + reason(cause), cause);
+  static StartFailure store(String uri, RuntimeException failure) {
+    if (failure.getCause() == null) {
+      return new StartFailure(failure.getMessage(), failure); // StoreUri's own words: a missing module, say
+    }
+    return new StartFailure("cannot reach the store " + StoreUri.redact(uri) + ": " + reason(failure), failure);
   }
 
   static StartFailure listen(int port, Throwable cause) {

@@ -55,7 +55,7 @@ class DemoOptionsTest {
       "--lease 5x         | --lease must be a duration",
       "--lease 0ms        | --lease must be at least 1ms",
       "--retention 1s --lease 2s | is shorter than --lease",
-      "--store mongodb://x | --store must be memory:",
+      "--store mongodb://x | --store must be one of memory:",
       "--verbose          | unknown option --verbose"})
   void badFlagExitsWithStatus2AndAClearMessageWithoutStackTrace(String args, String message) {
     DemoMain.StartResult result = run(Map.of(), args.trim().split("\\s+"));
@@ -72,7 +72,7 @@ class DemoOptionsTest {
       "IDEM_RETENTION | forever           | IDEM_RETENTION must be a duration",
       "IDEM_PORT      | abc               | IDEM_PORT must be a number from 0 to 65535, was \"abc\"",
       "IDEM_LEASE     | 0ms               | IDEM_LEASE must be at least 1ms",
-      "IDEM_STORE     | mongodb://u:pw@db | IDEM_STORE must be memory:"})
+      "IDEM_STORE     | mongodb://u:pw@db | IDEM_STORE must be one of memory:"})
   void badEnvironmentVariableExitsWithStatus2NamingTheVariable(String variable, String value, String message) {
     DemoMain.StartResult result = run(Map.of(variable, value));
 

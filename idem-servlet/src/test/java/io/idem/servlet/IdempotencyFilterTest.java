@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.idem.Idempotency;
 import io.idem.IdempotencyConfig;
+import io.idem.IdempotencyConfig.FailurePolicy;
 import io.idem.StoreUnavailableException;
 import io.idem.http.HttpIdempotencyConfig;
-import io.idem.http.HttpIdempotencyConfig.StorePolicy;
 import io.idem.memory.MemoryStore;
 import io.idem.testkit.ManualClock;
 import java.net.http.HttpResponse;
@@ -299,13 +299,13 @@ class IdempotencyFilterTest {
   }
 
   @Test
-  void storeEverythingModeReplaysServerErrors() throws Exception {
+  void storeFailurePolicyReplaysServerErrors() throws Exception {
     TestServlet servlet = new TestServlet((request, response, run) -> {
       response.setStatus(502);
       response.getWriter().write("upstream failed " + run);
     });
-    JettyServer jetty = start(servlet, IdempotencyConfig.ofDefaults(),
-        HttpIdempotencyConfig.custom().storePolicy(StorePolicy.EVERYTHING).build());
+    JettyServer jetty = start(servlet, IdempotencyConfig.custom().failurePolicy(FailurePolicy.STORE).build(),
+        HttpIdempotencyConfig.ofDefaults());
 
     Http.post(jetty.uri("/payments"), "key-1", "x");
     HttpResponse<String> retry = Http.post(jetty.uri("/payments"), "key-1", "x");
@@ -317,19 +317,21 @@ class IdempotencyFilterTest {
   }
 
   @Test
-  void storeEverythingModeAnswersRetryOfAThrowingHandlerWithStoredFailureProblem() throws Exception {
+  void storeFailurePolicyAnswersRetryOfAThrowingHandlerWithAGenericStoredFailureProblem() throws Exception {
     TestServlet servlet = new TestServlet((request, response, run) -> {
-      throw new IllegalStateException("boom");
+      throw new IllegalStateException("card 4242 declined by acquirer-internal-7");
     });
-    JettyServer jetty = start(servlet, IdempotencyConfig.ofDefaults(),
-        HttpIdempotencyConfig.custom().storePolicy(StorePolicy.EVERYTHING).build());
+    JettyServer jetty = start(servlet, IdempotencyConfig.custom().failurePolicy(FailurePolicy.STORE).build(),
+        HttpIdempotencyConfig.ofDefaults());
 
     Http.post(jetty.uri("/payments"), "key-1", "x");
     HttpResponse<String> retry = Http.post(jetty.uri("/payments"), "key-1", "x");
 
     assertThat(servlet.runs()).isEqualTo(1);
     assertThat(retry.statusCode()).isEqualTo(500);
-    assertThat(retry.body()).contains("https://idem.io/problems/stored-failure");
+    assertThat(retry.body()).contains("https://idem.io/problems/stored-failure")
+        .as("no exception class or message reaches the client").doesNotContain("IllegalStateException")
+        .doesNotContain("4242").doesNotContain("acquirer");
   }
 
   @Test
