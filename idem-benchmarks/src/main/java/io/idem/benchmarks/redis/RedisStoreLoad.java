@@ -7,6 +7,8 @@ import io.idem.benchmarks.ClientThreads;
 import io.idem.redis.RedisStore;
 import io.idem.spi.Reservation;
 import io.idem.testservers.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -264,8 +266,16 @@ public final class RedisStoreLoad {
 
   /** Empties a server the driver started, so every point starts from the same memory state. */
   private static void flush(RedisServer ownServer) {
-    if (ownServer != null) {
-      ownServer.command("FLUSHALL");
+    if (ownServer == null) {
+      return;
+    }
+    // Through Lettuce (60 s timeout): freeing millions of keys on a crowded machine can outlast the
+    // test-server helper's 5 s socket timeout, which ended a run.
+    RedisClient client = RedisClient.create(ownServer.url());
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      connection.sync().flushall();
+    } finally {
+      client.shutdown();
     }
   }
 
