@@ -2,35 +2,39 @@ package io.idem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.idem.IdempotencyConfig.FailurePolicy;
 import io.idem.IdempotencyConfig.HeartbeatMode;
 import io.idem.IdempotencyConfig.MismatchPolicy;
 import io.idem.IdempotencyListener.OutcomeKind;
 import io.idem.IdempotencyListener.StoreOperation;
-import io.idem.memory.MemoryStore;
 import io.idem.spi.IdempotencyStore;
 import io.idem.spi.Reservation;
-import io.idem.testkit.ManualClock;
-import io.idem.testkit.RaceTester;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The engine's decisions, on the real in-memory store. */
+/** The engine's decisions, over a complete map-based store on a manual clock. */
 class IdempotencyEngineTest {
 
   private static final Duration LEASE = Duration.ofSeconds(10);
 
-  private final ManualClock clock = new ManualClock();
-  private final MemoryStore store = MemoryStore.builder().clock(clock).build();
+  private final TestClock clock = new TestClock();
+  private final TestStore store = new TestStore(clock);
   private final RecordingListener listener = new RecordingListener();
   private final IdempotencyKey key = IdempotencyKey.of("payments", "alice", "key-1");
   private final Fingerprint request = Fingerprint.of("POST", "/payments", "{\"amount\":100}");
@@ -42,7 +46,7 @@ class IdempotencyEngineTest {
   }
 
   private Idempotency engine(IdempotencyConfig.Builder config) {
-    return Idempotency.create(store, config.build());
+    return Idempotency.createWithoutKeeperTicks(store, config.build());
   }
 
   @AfterEach
@@ -56,7 +60,7 @@ class IdempotencyEngineTest {
 
   @Test
   void retryReplaysTheExactResultWithoutRunningAgain() {
-    assertThat(charge(request)).isEqualTo(new Outcome.Executed<>("charge-1", true));
+    assertThat(charge(request)).isEqualTo(new Outcome.Executed<>("charge-1", Completion.STORED));
     assertThat(charge(request)).isEqualTo(new Outcome.Replayed<>("charge-1"));
     assertThat(charge(request).orElseThrow()).isEqualTo("charge-1");
     assertThat(runs).hasValue(1);
@@ -77,17 +81,31 @@ class IdempotencyEngineTest {
 
   @Test
   void concurrentDuplicatesRunTheWorkOnceEveryRound() throws Exception {
-    try (RaceTester race = new RaceTester(16)) {
+    int threads = 16;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
       for (int round = 0; round < 50; round++) {
         IdempotencyKey roundKey = IdempotencyKey.of("payments", "alice", "race-" + round);
         AtomicInteger roundRuns = new AtomicInteger();
-        List<Outcome<String>> outcomes = race.race(i -> () -> engine.execute(roundKey, request,
-            () -> "run-" + roundRuns.incrementAndGet(), ResultCodec.utf8()));
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Future<Outcome<String>>> racing = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          racing.add(pool.submit(() -> {
+            start.await();
+            return engine.execute(roundKey, request, () -> "run-" + roundRuns.incrementAndGet(), ResultCodec.utf8());
+          }));
+        }
+        List<Outcome<String>> outcomes = new ArrayList<>();
+        for (Future<Outcome<String>> outcome : racing) {
+          outcomes.add(outcome.get(30, TimeUnit.SECONDS));
+        }
         assertThat(roundRuns).as("runs in round %d", round).hasValue(1);
         assertThat(outcomes).filteredOn(Outcome::executed).hasSize(1);
         assertThat(outcomes).filteredOn(o -> !o.executed())
             .allSatisfy(o -> assertThat(o).isIn(new Outcome.InProgress<>(), new Outcome.Replayed<>("run-1")));
       }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
@@ -144,7 +162,7 @@ class IdempotencyEngineTest {
     CompletableFuture<Outcome<String>> duplicate = CompletableFuture.supplyAsync(() -> charge(request));
     listener.awaitStoreCalls(StoreOperation.RESERVE, 3);
     first.abandon();
-    assertThat(duplicate.get(30, TimeUnit.SECONDS)).isEqualTo(new Outcome.Executed<>("charge-1", true));
+    assertThat(duplicate.get(30, TimeUnit.SECONDS)).isEqualTo(new Outcome.Executed<>("charge-1", Completion.STORED));
   }
 
   @Test
@@ -161,7 +179,7 @@ class IdempotencyEngineTest {
       throw new IllegalStateException("card declined by network");
     }, ResultCodec.utf8())).isInstanceOf(IllegalStateException.class).hasMessage("card declined by network");
     assertThat(store.find(key)).isEmpty();
-    assertThat(charge(request)).isEqualTo(new Outcome.Executed<>("charge-2", true));
+    assertThat(charge(request)).isEqualTo(new Outcome.Executed<>("charge-2", Completion.STORED));
   }
 
   @Test
@@ -191,7 +209,7 @@ class IdempotencyEngineTest {
     assertThat(crashed).isInstanceOf(Admission.Proceed.class);
     assertThat(charge(request)).isEqualTo(new Outcome.InProgress<>());
     clock.advance(LEASE.plusMillis(1));
-    assertThat(charge(request)).isEqualTo(new Outcome.Executed<>("charge-1", true));
+    assertThat(charge(request)).isEqualTo(new Outcome.Executed<>("charge-1", Completion.STORED));
     assertThat(charge(request)).isEqualTo(new Outcome.Replayed<>("charge-1"));
   }
 
@@ -201,9 +219,9 @@ class IdempotencyEngineTest {
     Attempt slow = ((Admission.Proceed) engine.begin(key, request)).attempt();
     clock.advance(LEASE.plusMillis(1));
     Attempt takeover = ((Admission.Proceed) engine.begin(key, request)).attempt();
-    assertThat(slow.complete("slow".getBytes())).isFalse();
+    assertThat(slow.complete("slow".getBytes())).isEqualTo(Completion.LEASE_LOST);
     assertThat(listener.leaseLost).containsExactly(key);
-    assertThat(takeover.complete(ResultCodec.utf8().encode("takeover"))).isTrue();
+    assertThat(takeover.complete(ResultCodec.utf8().encode("takeover"))).isEqualTo(Completion.STORED);
     assertThat(charge(request)).isEqualTo(new Outcome.Replayed<>("takeover"));
   }
 
@@ -215,7 +233,7 @@ class IdempotencyEngineTest {
       engine.begin(key, request); // another attempt takes over while this one is still working
       return "too late";
     }, ResultCodec.utf8());
-    assertThat(outcome).isEqualTo(new Outcome.Executed<>("too late", false));
+    assertThat(outcome).isEqualTo(new Outcome.Executed<>("too late", Completion.LEASE_LOST));
     assertThat(listener.leaseLost).containsExactly(key);
   }
 
@@ -223,10 +241,10 @@ class IdempotencyEngineTest {
   void heartbeatKeepsASlowAttemptsLease() {
     Attempt slow = ((Admission.Proceed) engine.begin(key, request)).attempt();
     clock.advance(LEASE.multipliedBy(6).dividedBy(10));
-    engine.heartbeat().runOnce();
+    engine.keeper().runOnce();
     clock.advance(LEASE.multipliedBy(6).dividedBy(10)); // past the first lease's end
     assertThat(charge(request)).isEqualTo(new Outcome.InProgress<>());
-    assertThat(slow.complete(ResultCodec.utf8().encode("slow"))).isTrue();
+    assertThat(slow.complete(ResultCodec.utf8().encode("slow"))).isEqualTo(Completion.STORED);
     assertThat(charge(request)).isEqualTo(new Outcome.Replayed<>("slow"));
     assertThat(listener.extended).containsExactly(key);
   }
@@ -236,26 +254,27 @@ class IdempotencyEngineTest {
     engine = engine(config().heartbeat(HeartbeatMode.OFF));
     engine.begin(key, request);
     clock.advance(LEASE.multipliedBy(6).dividedBy(10));
-    engine.heartbeat().runOnce();
+    engine.keeper().runOnce();
     clock.advance(LEASE.multipliedBy(6).dividedBy(10));
-    assertThat(charge(request)).isEqualTo(new Outcome.Executed<>("charge-1", true));
+    assertThat(charge(request)).isEqualTo(new Outcome.Executed<>("charge-1", Completion.STORED));
   }
 
   @Test
   void heartbeatThreadExtendsOnItsOwn() throws Exception {
+    engine = Idempotency.create(store, config().build());
     Attempt slow = ((Admission.Proceed) engine.begin(key, request)).attempt();
     clock.advance(LEASE.multipliedBy(6).dividedBy(10));
     assertThat(listener.extendedLatch.await(30, TimeUnit.SECONDS)).as("heartbeat extended the lease").isTrue();
     clock.advance(LEASE.multipliedBy(6).dividedBy(10));
     assertThat(charge(request)).isEqualTo(new Outcome.InProgress<>());
-    assertThat(slow.complete(new byte[0])).isTrue();
+    assertThat(slow.complete(new byte[0])).isEqualTo(Completion.STORED);
   }
 
   @Test
   void heartbeatStopsExtendingAFinishedAttempt() {
     Attempt attempt = ((Admission.Proceed) engine.begin(key, request)).attempt();
     attempt.complete(new byte[0]);
-    assertThat(engine.heartbeat().runningCount()).isZero();
+    assertThat(engine.keeper().heldCount()).isZero();
   }
 
   @Test
@@ -278,9 +297,7 @@ class IdempotencyEngineTest {
 
   @Test
   void corruptStoredBytesAreReportedNotTreatedAsAbsent() {
-    LeaseToken token = LeaseToken.random();
-    store.reserve(key, request, token, LEASE);
-    store.complete(key, token, "not written by the engine".getBytes(), LEASE);
+    store.putForeign(key, request, "not written by the engine".getBytes());
     assertThatThrownBy(() -> charge(request)).isInstanceOf(CorruptRecordException.class);
     assertThat(runs).hasValue(0);
   }
@@ -294,7 +311,7 @@ class IdempotencyEngineTest {
       }
     };
     engine = engine(config().listener(throwing));
-    assertThat(charge(request)).isEqualTo(new Outcome.Executed<>("charge-1", true));
+    assertThat(charge(request)).isEqualTo(new Outcome.Executed<>("charge-1", Completion.STORED));
   }
 
   /** A store whose backend is down: every reserve fails the way a client library would. */
@@ -368,14 +385,10 @@ class IdempotencyEngineTest {
       extendedLatch.countDown();
     }
 
-    void awaitStoreCalls(StoreOperation operation, int count) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (calls.stream().filter(operation::equals).count() < count) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("fewer than " + count + " " + operation + " calls within 30 s");
-        }
-        Thread.sleep(1);
-      }
+    void awaitStoreCalls(StoreOperation operation, int count) {
+      Awaitility.await(count + " " + operation + " calls").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(1))
+          .until(() -> calls.stream().filter(operation::equals).count() >= count);
     }
   }
 }
