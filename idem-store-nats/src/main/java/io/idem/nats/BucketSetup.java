@@ -24,6 +24,11 @@ final class BucketSetup {
 
   /** The first server version whose streams honour a per-message TTL ({@code Nats-TTL}). */
   static final String MESSAGE_TTL_VERSION = "2.11.0";
+  /**
+   * The first server version that serialises concurrent writes expecting the same revision of a key in a
+   * replicated stream (nats-server issue 4320, fixed in 2.9.21).
+   */
+  static final String CLUSTERED_CAS_VERSION = "2.9.21";
 
   private static final Logger LOG = LoggerFactory.getLogger(BucketSetup.class);
   private static final int STREAM_NOT_FOUND = 10059;
@@ -36,6 +41,10 @@ final class BucketSetup {
 
   static boolean serverHonoursMessageTtl(String serverVersion) {
     return serverVersion != null && ServerVersion.isSameOrNewer(serverVersion, MESSAGE_TTL_VERSION);
+  }
+
+  static boolean serverSerialisesClusteredCas(String serverVersion) {
+    return serverVersion != null && ServerVersion.isSameOrNewer(serverVersion, CLUSTERED_CAS_VERSION);
   }
 
   /**
@@ -59,7 +68,15 @@ final class BucketSetup {
       config = create(connection, options, management, bucket, replicas, storage, maxAge, ttlServer);
     }
     boolean messageTtl = ttlServer && config.getAllowMessageTtl();
-    KvBucket kv = new KvBucket(connection, connection.jetStream(options), management, bucket, messageTtl, timeout);
+    boolean replicated = config.getReplicas() > 1;
+    boolean casMessageIds = replicated && !serverSerialisesClusteredCas(connection.getServerInfo().getVersion());
+    if (casMessageIds) {
+      LOG.info("NATS {} does not serialise compare-and-set in a replicated stream (fixed in {}): bucket '{}' guards"
+          + " each one with a message id as well", connection.getServerInfo().getVersion(), CLUSTERED_CAS_VERSION,
+          bucket);
+    }
+    KvBucket kv = new KvBucket(connection, connection.jetStream(options), management, bucket, messageTtl, replicated,
+        casMessageIds, timeout);
     return new Bound(kv, config.getMaxAge());
   }
 

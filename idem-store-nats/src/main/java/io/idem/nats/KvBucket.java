@@ -6,12 +6,14 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
+import io.nats.client.MessageTtl;
 import io.nats.client.PublishOptions;
 import io.nats.client.PurgeOptions;
-import io.nats.client.MessageTtl;
+import io.nats.client.api.MessageInfo;
 import io.nats.client.impl.Headers;
 import io.nats.client.support.NatsJetStreamConstants;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -21,8 +23,9 @@ import java.util.concurrent.CompletionException;
  * The JetStream key-value bucket on the wire, with exactly the requests the store needs: each method
  * is one request and one reply. Writes are what the client library's {@code KeyValue.create} and
  * {@code update} send underneath (a publish to {@code $KV.<bucket>.<key>} that expects the key's last
- * revision), issued with {@link JetStream#publishAsync} so that no thread waits; reads are direct gets
- * of the key's last message. Neither retries nor decides: that is {@link RecordOperations}' job.
+ * revision), issued with {@link JetStream#publishAsync} so that no thread waits; reads get the key's
+ * last message, directly from a single-replica bucket or through the leader of a replicated one.
+ * Neither retries nor decides: that is {@link RecordOperations}' job.
  */
 final class KvBucket {
 
@@ -41,19 +44,30 @@ final class KvBucket {
   private final String streamName;
   private final String subjectPrefix;
   private final String directGetPrefix;
+  private final String leaderGetSubject;
   private final boolean messageTtl;
+  private final boolean leaderReads;
+  private final boolean casMessageIds;
   private final Duration timeout;
   private final PublishOptions createOptions;
 
+  /**
+   * @param leaderReads read through the stream leader instead of any replica (decision 0503)
+   * @param casMessageIds give each compare-and-set a message id derived from the revision it expects,
+   *     for servers that do not serialise the revision check in a cluster (decision 0503)
+   */
   KvBucket(Connection connection, JetStream jetStream, JetStreamManagement management, String bucket,
-      boolean messageTtl, Duration timeout) {
+      boolean messageTtl, boolean leaderReads, boolean casMessageIds, Duration timeout) {
     this.connection = connection;
     this.jetStream = jetStream;
     this.management = management;
     this.streamName = streamName(bucket);
     this.subjectPrefix = "$KV." + bucket + ".";
     this.directGetPrefix = "$JS.API.DIRECT.GET." + streamName + "." + subjectPrefix;
+    this.leaderGetSubject = "$JS.API.STREAM.MSG.GET." + streamName;
     this.messageTtl = messageTtl;
+    this.leaderReads = leaderReads;
+    this.casMessageIds = casMessageIds;
     this.timeout = timeout;
     this.createOptions = PublishOptions.builder().expectedLastSubjectSequence(0).build();
   }
@@ -96,6 +110,11 @@ final class KvBucket {
 
   private PublishOptions options(long expectedRevision, long lifetimeMillis) {
     PublishOptions.Builder options = PublishOptions.builder().expectedLastSubjectSequence(expectedRevision);
+    if (casMessageIds && expectedRevision > 0) {
+      // A revision is a stream sequence, unique in the stream: every write that expects it carries the same
+      // id, and the server's duplicate check lets only the first of them in.
+      options.messageId("idem-cas-" + expectedRevision);
+    }
     if (messageTtl) {
       // Whole seconds, rounded up: the server never drops an entry that a reader still counts as live.
       options.messageTtl(MessageTtl.seconds((int) Math.min(Integer.MAX_VALUE, Math.max(1, (lifetimeMillis + 999) / 1000))));
@@ -107,7 +126,7 @@ final class KvBucket {
     CompletableFuture<Long> revision;
     try {
       revision = jetStream.publishAsync(subjectPrefix + natsKey, headers, value, options)
-          .thenApply(ack -> ack.getSeqno());
+          .thenApply(ack -> ack.isDuplicate() ? CONFLICT : ack.getSeqno());
     } catch (RuntimeException e) {
       // Refused before sending (disconnected, closed): the same failure path as an error reply.
       return CompletableFuture.failedFuture(e);
@@ -130,18 +149,47 @@ final class KvBucket {
         || apiErrorCode == NatsJetStreamConstants.JS_SEQUENCE_TEMPORARILY_UNKNOWN;
   }
 
-  /** The key's last message, or null when it has none. */
+  /**
+   * The key's last message, or null when it has none. A single-replica bucket answers a direct get;
+   * a replicated one is asked through its leader, because any replica may answer a direct get, and one
+   * that lags would not show a write that was already acknowledged.
+   */
   CompletableFuture<KvEntry> last(String natsKey) {
     CompletableFuture<Message> reply;
     try {
-      reply = connection.requestWithTimeout(directGetPrefix + natsKey, null, null, timeout);
+      reply = leaderReads
+          ? connection.requestWithTimeout(leaderGetSubject, null,
+              ("{\"last_by_subj\":\"" + subjectPrefix + natsKey + "\"}").getBytes(StandardCharsets.US_ASCII), timeout)
+          : connection.requestWithTimeout(directGetPrefix + natsKey, null, null, timeout);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return reply.thenApply(this::entry);
+    return reply.thenApply(leaderReads ? this::leaderEntry : this::directEntry);
   }
 
-  private KvEntry entry(Message message) {
+  private KvEntry leaderEntry(Message message) {
+    if (message.isStatusMessage()) {
+      throw new CompletionException(new IOException("stream message get answered "
+          + message.getStatus().getMessageWithCode()));
+    }
+    MessageInfo info = new MessageInfo(message, streamName, false);
+    if (info.hasError()) {
+      if (info.getApiErrorCode() == NatsJetStreamConstants.JS_NO_MESSAGE_FOUND_ERR) {
+        return null;
+      }
+      throw new CompletionException(new JetStreamApiException(info));
+    }
+    byte[] data = info.getData();
+    return new KvEntry(info.getSeq(), info.getTime().toInstant().toEpochMilli(),
+        isMarker(info.getHeaders()), data == null ? new byte[0] : data);
+  }
+
+  private static boolean isMarker(Headers headers) {
+    String operation = headers == null ? null : headers.getFirst(KV_OPERATION);
+    return operation != null && !operation.equals("PUT");
+  }
+
+  private KvEntry directEntry(Message message) {
     if (message.isStatusMessage()) {
       if (message.getStatus().getCode() == 404) {
         return null;
@@ -156,10 +204,9 @@ final class KvBucket {
       throw new CompletionException(new IOException("a direct get reply without Nats-Sequence and Nats-Time-Stamp"
           + " headers: is the bucket's allow_direct off?"));
     }
-    String operation = headers.getFirst(KV_OPERATION);
     byte[] data = message.getData();
-    return new KvEntry(Long.parseLong(sequence), Instant.parse(timestamp).toEpochMilli(),
-        operation != null && !operation.equals("PUT"), data == null ? new byte[0] : data);
+    return new KvEntry(Long.parseLong(sequence), Instant.parse(timestamp).toEpochMilli(), isMarker(headers),
+        data == null ? new byte[0] : data);
   }
 
   /**

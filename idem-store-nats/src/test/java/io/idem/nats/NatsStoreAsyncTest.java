@@ -7,16 +7,9 @@ import io.idem.Fingerprint;
 import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.StoreUnavailableException;
-import io.idem.spi.Reservation;
-import io.idem.spi.StoredRecord;
 import io.idem.testservers.NatsServer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@code *Async} methods against a real server: the same records, fences and failures as the
- * blocking calls (which the contract suite covers, and which await these), delivered as stages.
+ * What the NATS store's asynchronous calls add to {@link io.idem.testkit.AsyncStoreContract} (which the
+ * contract classes run): misuse throws at once, a closed store fails the stage.
  */
 class NatsStoreAsyncTest {
 
@@ -44,64 +37,6 @@ class NatsStoreAsyncTest {
   @AfterAll
   static void close() {
     store.close();
-  }
-
-  @Test
-  void reserveExtendCompleteAndReplayWithoutBlocking() throws Exception {
-    IdempotencyKey key = IdempotencyKey.of(namespace, "pay-1");
-    LeaseToken token = LeaseToken.random();
-    byte[] result = "{\"id\":\"pay_1\"}".getBytes(StandardCharsets.UTF_8);
-
-    assertThat(get(store.reserveAsync(key, FINGERPRINT, token, MINUTE))).isEqualTo(Reservation.acquired(token));
-    assertThat(get(store.reserveAsync(key, FINGERPRINT, LeaseToken.random(), MINUTE)))
-        .isEqualTo(Reservation.found(new StoredRecord.InProgress(FINGERPRINT)));
-    assertThat(get(store.extendAsync(key, token, MINUTE))).isTrue();
-    assertThat(get(store.completeAsync(key, LeaseToken.random(), result, MINUTE))).as("a foreign token").isFalse();
-    assertThat(get(store.completeAsync(key, token, result, MINUTE))).isTrue();
-
-    Reservation replay = get(store.reserveAsync(key, FINGERPRINT, LeaseToken.random(), MINUTE));
-    assertThat(replay).isEqualTo(Reservation.found(new StoredRecord.Completed(FINGERPRINT, result)));
-    assertThat(get(store.findAsync(key))).isEqualTo(Optional.of(((Reservation.Found) replay).record()));
-    assertThat(get(store.releaseAsync(key, token))).as("a completed record is not released").isFalse();
-    assertThat(store.find(key)).as("the blocking view agrees").isEqualTo(get(store.findAsync(key)));
-  }
-
-  @Test
-  void releaseFreesTheKeyForTheNextReserve() throws Exception {
-    IdempotencyKey key = IdempotencyKey.of(namespace, "released");
-    LeaseToken token = LeaseToken.random();
-    assertThat(get(store.reserveAsync(key, FINGERPRINT, token, MINUTE))).isEqualTo(Reservation.acquired(token));
-    assertThat(get(store.releaseAsync(key, token))).isTrue();
-    assertThat(get(store.findAsync(key))).isEmpty();
-    LeaseToken next = LeaseToken.random();
-    assertThat(get(store.reserveAsync(key, FINGERPRINT, next, MINUTE))).isEqualTo(Reservation.acquired(next));
-    assertThat(get(store.releaseAsync(key, token))).as("the released token holds nothing").isFalse();
-  }
-
-  @Test
-  void manyReservesInFlightOnOneKeyHaveExactlyOneWinnerEveryRound() throws Exception {
-    for (int round = 0; round < 25; round++) {
-      IdempotencyKey key = IdempotencyKey.of(namespace, "round-" + round);
-      List<LeaseToken> tokens = new ArrayList<>();
-      List<CompletableFuture<Reservation>> reservations = new ArrayList<>();
-      for (int i = 0; i < 64; i++) {
-        LeaseToken token = LeaseToken.random();
-        tokens.add(token);
-        reservations.add(store.reserveAsync(key, FINGERPRINT, token, MINUTE));
-      }
-      CompletableFuture.allOf(reservations.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-      int winners = 0;
-      for (int i = 0; i < reservations.size(); i++) {
-        Reservation reservation = reservations.get(i).get();
-        if (reservation instanceof Reservation.Acquired acquired) {
-          winners++;
-          assertThat(acquired.token()).isEqualTo(tokens.get(i));
-        } else {
-          assertThat(reservation).isEqualTo(Reservation.found(new StoredRecord.InProgress(FINGERPRINT)));
-        }
-      }
-      assertThat(winners).as("winners in round %d", round).isEqualTo(1);
-    }
   }
 
   @Test
@@ -123,10 +58,7 @@ class NatsStoreAsyncTest {
           assertThat(e.operation()).isEqualTo("find");
           assertThat(e).hasMessageContaining("closed");
         });
-  }
-
-  static <T> T get(CompletionStage<T> stage) throws Exception {
-    return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> closed.purge(namespace)).isInstanceOf(StoreUnavailableException.class);
   }
 
   /** What the stage failed with, unwrapped; fails the test when it completed normally. */

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which clock ends a lease (decision 0502), and what an older server (2.9, no per-message TTL) keeps
- * of expired records.
+ * Which clock ends a lease (decision 0502), what an older server (2.9, no per-message TTL) keeps of
+ * expired records, and which server versions get which treatment.
  */
 class NatsStoreExpiryTest {
 
@@ -51,6 +51,14 @@ class NatsStoreExpiryTest {
     assertThat(BucketSetup.serverHonoursMessageTtl("2.11.0")).isTrue();
     assertThat(BucketSetup.serverHonoursMessageTtl("2.12.1")).isTrue();
     assertThat(BucketSetup.serverHonoursMessageTtl(null)).isFalse();
+  }
+
+  @Test
+  void compareAndSetIsGuardedByMessageIdsOnlyBeforeServer2921() {
+    assertThat(BucketSetup.serverSerialisesClusteredCas("2.9.10")).isFalse();
+    assertThat(BucketSetup.serverSerialisesClusteredCas("2.9.20")).isFalse();
+    assertThat(BucketSetup.serverSerialisesClusteredCas("2.9.21")).isTrue();
+    assertThat(BucketSetup.serverSerialisesClusteredCas("2.10.0")).isTrue();
   }
 
   @Test
