@@ -23,7 +23,7 @@ import java.util.UUID;
  *
  * <pre>java -cp idem-benchmarks/target/idem-benchmarks.jar io.idem.benchmarks.http.FilterLoadDriver
  *     [--stores memory,redis,postgresql,mariadb] [--connections 16,64] [--seconds 10] [--rounds 3]
- *     [--warmup 5] [--wrk-threads 2]
+ *     [--warmup 5] [--wrk-threads 2] [--pool-size N (JDBC stores; default the store's, 10)]
  *     [--redis-url redis://..] [--postgres-url jdbc:postgresql://..] [--mariadb-url jdbc:mariadb://..]</pre>
  *
  * Without a URL the driver starts that store's server on a random port for the run. Needs {@code wrk}
@@ -38,14 +38,20 @@ public final class FilterLoadDriver {
     double ratio() {
       return filtered.requestsPerSecond() / bare.requestsPerSecond();
     }
+
+    String errors() {
+      return (bare.non2xx() + filtered.non2xx()) + " / " + (bare.socketErrors() + filtered.socketErrors());
+    }
   }
 
-  record Summary(double requestsPerSecond, double p50Millis, double p99Millis, long errors, double cpuMicros) {
+  record Summary(double requestsPerSecond, double p50Millis, double p99Millis, long non2xx, long socketErrors,
+      double cpuMicros) {
     static Summary of(List<Wrk.Result> rounds) {
       return new Summary(rounds.stream().mapToDouble(Wrk.Result::requestsPerSecond).average().orElse(0),
           median(rounds.stream().mapToDouble(Wrk.Result::p50Millis).toArray()),
           median(rounds.stream().mapToDouble(Wrk.Result::p99Millis).toArray()),
-          rounds.stream().mapToLong(Wrk.Result::errors).sum(),
+          rounds.stream().mapToLong(Wrk.Result::non2xx).sum(),
+          rounds.stream().mapToLong(Wrk.Result::socketErrors).sum(),
           median(rounds.stream().mapToDouble(Wrk.Result::jvmCpuMicrosPerRequest).toArray()));
     }
   }
@@ -62,7 +68,7 @@ public final class FilterLoadDriver {
     try (TrivialServer bare = TrivialServer.bare()) {
       check(bare.url(), false);
       for (StoreTarget target : options.stores) {
-        try (StoreTarget.Running store = target.open(options.urls.get(target));
+        try (StoreTarget.Running store = target.open(options.urls.get(target), options.poolSize);
             TrivialServer filtered = TrivialServer.filtered(store.store())) {
           System.out.println("store: " + store.description());
           check(filtered.url(), true);
@@ -76,14 +82,14 @@ public final class FilterLoadDriver {
     }
     System.out.println();
     System.out.println("| store | connections | bare req/s | bare p50 / p99 ms | filter req/s | filter p50 / p99 ms "
-        + "| filter ÷ bare | JVM CPU µs/req bare / filter | errors |");
+        + "| filter ÷ bare | JVM CPU µs/req bare / filter | non-2xx / socket errors |");
     System.out.println("|---|---|---|---|---|---|---|---|---|");
     for (Row row : rows) {
-      System.out.printf(Locale.ROOT, "| %s | %d | %,.0f | %.2f / %.2f | %,.0f | %.2f / %.2f | %.2f | %.0f / %.0f | %d |%n",
+      System.out.printf(Locale.ROOT, "| %s | %d | %,.0f | %.2f / %.2f | %,.0f | %.2f / %.2f | %.2f | %.0f / %.0f | %s |%n",
           row.store().label(), row.connections(), row.bare().requestsPerSecond(), row.bare().p50Millis(),
           row.bare().p99Millis(), row.filtered().requestsPerSecond(), row.filtered().p50Millis(),
           row.filtered().p99Millis(), row.ratio(), row.bare().cpuMicros(), row.filtered().cpuMicros(),
-          row.bare().errors() + row.filtered().errors());
+          row.errors());
     }
   }
 
@@ -103,10 +109,10 @@ public final class FilterLoadDriver {
 
   private static void print(Row row) {
     System.out.printf(Locale.ROOT, "  %-10s c=%-3d bare %,9.0f req/s p50 %6.2f ms p99 %7.2f ms %4.0f µs CPU | filter "
-            + "%,9.0f req/s p50 %6.2f ms p99 %7.2f ms %4.0f µs CPU | ratio %.2f | errors %d%n", row.store().label(),
+            + "%,9.0f req/s p50 %6.2f ms p99 %7.2f ms %4.0f µs CPU | ratio %.2f | errors %s%n", row.store().label(),
         row.connections(), row.bare().requestsPerSecond(), row.bare().p50Millis(), row.bare().p99Millis(),
         row.bare().cpuMicros(), row.filtered().requestsPerSecond(), row.filtered().p50Millis(),
-        row.filtered().p99Millis(), row.filtered().cpuMicros(), row.ratio(), row.bare().errors() + row.filtered().errors());
+        row.filtered().p99Millis(), row.filtered().cpuMicros(), row.ratio(), row.errors());
   }
 
   /** The server answers 201 and, behind the filter, replays a repeated key: what is measured is what it claims. */
@@ -149,6 +155,7 @@ public final class FilterLoadDriver {
     int rounds = 3;
     int warmup = 5;
     int wrkThreads = 2;
+    int poolSize;
     final Map<StoreTarget, String> urls = new EnumMap<>(StoreTarget.class);
 
     static Options parse(String[] args) {
@@ -165,6 +172,7 @@ public final class FilterLoadDriver {
           case "--rounds" -> options.rounds = Integer.parseInt(value);
           case "--warmup" -> options.warmup = Integer.parseInt(value);
           case "--wrk-threads" -> options.wrkThreads = Integer.parseInt(value);
+          case "--pool-size" -> options.poolSize = Integer.parseInt(value);
           case "--redis-url" -> options.urls.put(StoreTarget.REDIS, value);
           case "--postgres-url" -> options.urls.put(StoreTarget.POSTGRESQL, value);
           case "--mariadb-url" -> options.urls.put(StoreTarget.MARIADB, value);

@@ -1,6 +1,7 @@
 package io.idem.benchmarks.http;
 
 import io.idem.jdbc.JdbcStore;
+import io.idem.jdbc.JdbcStoreBuilder;
 import io.idem.memory.MemoryStore;
 import io.idem.redis.RedisStore;
 import io.idem.spi.IdempotencyStore;
@@ -48,16 +49,19 @@ enum StoreTarget {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Opens the store on {@code externalUrl}, or on a server started for the run when it is null. */
-  Running open(String externalUrl) {
+  /**
+   * Opens the store on {@code externalUrl}, or on a server started for the run when it is null.
+   * {@code poolSize} is the JDBC stores' pool (0: the store's default).
+   */
+  Running open(String externalUrl, int poolSize) {
     return switch (this) {
       case MEMORY -> new Running("memory (Caffeine, up to 4M records)",
           MemoryStore.builder().maximumSize(4_000_000).build(), null);
       case REDIS -> on("redis", externalUrl, RedisServer::start, RedisServer::url, RedisStore::create);
       // The settings of JdbcStoreLoad: a commit waits for its WAL flush, as in production.
       case POSTGRESQL -> on("postgresql", externalUrl, () -> PostgresServer.startWith(Map.of("max_connections", "100",
-          "shared_buffers", "256MB", "synchronous_commit", "on")), PostgresServer::url, StoreTarget::jdbc);
-      case MARIADB -> on("mariadb", externalUrl, MariaDbServer::start, MariaDbServer::url, StoreTarget::jdbc);
+          "shared_buffers", "256MB", "synchronous_commit", "on")), PostgresServer::url, url -> jdbc(url, poolSize));
+      case MARIADB -> on("mariadb", externalUrl, MariaDbServer::start, MariaDbServer::url, url -> jdbc(url, poolSize));
     };
   }
 
@@ -79,8 +83,9 @@ enum StoreTarget {
     }
   }
 
-  private static IdempotencyStore jdbc(String url) {
-    return JdbcStore.builder(url).createIfMissing(true).build();
+  private static IdempotencyStore jdbc(String url, int poolSize) {
+    JdbcStoreBuilder builder = JdbcStore.builder(url).createIfMissing(true);
+    return (poolSize > 0 ? builder.poolSize(poolSize) : builder).build();
   }
 
   private static String describe(String url, AutoCloseable startedServer) {
