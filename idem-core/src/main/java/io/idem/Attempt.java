@@ -1,25 +1,37 @@
 package io.idem;
 
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One attempt that holds a key's lease, from {@link Idempotency#begin} until exactly one of
- * {@link #complete}, {@link #completeExceptionally} or {@link #abandon}. Calling a second one is a
- * programming error and throws {@link IllegalStateException}.
+ * {@link #complete}, {@link #completeWithoutResult}, {@link #fail} or {@link #abandon} (or their
+ * asynchronous twins). Calling a second one is a programming error and throws
+ * {@link IllegalStateException}.
+ *
+ * <p>None of them throws when the store fails: the result is what matters now, so the engine keeps
+ * the key in progress and retries in the background ({@link Completion#RETRYING}), keeping the lease
+ * alive, until the store takes it or {@link IdempotencyConfig#attemptTimeLimit()} passes.
  */
 public final class Attempt {
 
   private final Idempotency engine;
   private final IdempotencyKey key;
   private final LeaseToken token;
+  private final long startedAtMillis;
   private final AtomicBoolean finished = new AtomicBoolean();
+  // What the lease keeper reads and writes while the attempt is held.
+  final AtomicBoolean extending = new AtomicBoolean();
+  final AtomicBoolean retrying = new AtomicBoolean();
   private volatile long leaseRenewedAtMillis;
   private volatile boolean leaseLost;
+  private volatile Finish deferred;
 
   Attempt(Idempotency engine, IdempotencyKey key, LeaseToken token, long startedAtMillis) {
     this.engine = engine;
     this.key = key;
     this.token = token;
+    this.startedAtMillis = startedAtMillis;
     this.leaseRenewedAtMillis = startedAtMillis;
   }
 
@@ -31,53 +43,66 @@ public final class Attempt {
     return token;
   }
 
-  /**
-   * Stores the result for replay and ends the attempt. Returns false when the lease was lost (it
-   * expired and another attempt took the key over): the result was not stored, the listener was told.
-   */
-  public boolean complete(byte[] result) {
-    finish();
-    return engine.complete(this, ResultEnvelope.value(result));
+  /** Stores the result for replay and ends the attempt. */
+  public Completion complete(byte[] result) {
+    return engine.finisher().finish(this, Finish.result(result));
   }
 
-  /** Stores the failure (type and message) for replay, as {@link IdempotencyConfig.FailurePolicy#STORE} does. */
-  public boolean completeExceptionally(Throwable failure) {
-    finish();
-    return engine.complete(this, ResultEnvelope.failure(failure.getClass().getName(), failure.getMessage()));
+  /** {@link #complete} without blocking the caller. */
+  public CompletionStage<Completion> completeAsync(byte[] result) {
+    return engine.finisher().finishAsync(this, Finish.result(result));
+  }
+
+  /**
+   * Ends the attempt whose result was too large to keep: the work must never run again for this key,
+   * and retries get {@link Admission.ReplayWithoutResult} with {@code summary} (a few bytes the caller
+   * chooses, e.g. the HTTP status that was sent).
+   */
+  public Completion completeWithoutResult(byte[] summary) {
+    return engine.finisher().finish(this, Finish.withoutResult(summary));
+  }
+
+  /** {@link #completeWithoutResult} without blocking the caller. */
+  public CompletionStage<Completion> completeWithoutResultAsync(byte[] summary) {
+    return engine.finisher().finishAsync(this, Finish.withoutResult(summary));
+  }
+
+  /**
+   * Ends the attempt after its work failed, as the engine's {@link IdempotencyConfig.FailurePolicy}
+   * says: release the key (default), or store the failure's type and message for replay. An
+   * {@link Error} is never stored: the key is released.
+   */
+  public Completion fail(Throwable failure) {
+    return engine.finisher().finish(this, engine.finisher().failureFinish(failure));
+  }
+
+  /** {@link #fail} without blocking the caller. */
+  public CompletionStage<Completion> failAsync(Throwable failure) {
+    return engine.finisher().finishAsync(this, engine.finisher().failureFinish(failure));
   }
 
   /** Releases the key without a result, so that a retry runs the work again. */
-  public boolean abandon() {
-    finish();
-    return engine.release(this);
+  public Completion abandon() {
+    return engine.finisher().finish(this, Finish.RELEASE);
   }
 
-  /**
-   * Ends the attempt after its work threw, as the engine's {@link IdempotencyConfig.FailurePolicy}
-   * says: release the key (default), or store the failure for replay. A store error while doing so is
-   * attached to {@code failure} as suppressed: the work's own failure is what the caller must see, and
-   * the lease expires on its own.
-   */
-  public void fail(Throwable failure) {
-    try {
-      if (engine.config().failurePolicy() == IdempotencyConfig.FailurePolicy.STORE && failure instanceof Exception) {
-        completeExceptionally(failure);
-      } else {
-        abandon();
-      }
-    } catch (RuntimeException storeFailure) {
-      failure.addSuppressed(storeFailure);
-    }
+  /** {@link #abandon} without blocking the caller. */
+  public CompletionStage<Completion> abandonAsync() {
+    return engine.finisher().finishAsync(this, Finish.RELEASE);
   }
 
-  /** Whether complete, completeExceptionally, abandon or fail was called. */
+  /** Whether one of the finishing calls was made. */
   public boolean isFinished() {
     return finished.get();
   }
 
-  /** Whether the heartbeat found the lease lost while the work ran. */
+  /** Whether the lease was found lost (by the heartbeat or a fenced finish). */
   public boolean leaseLost() {
     return leaseLost;
+  }
+
+  long startedAtMillis() {
+    return startedAtMillis;
   }
 
   long leaseRenewedAtMillis() {
@@ -88,15 +113,25 @@ public final class Attempt {
     this.leaseRenewedAtMillis = atMillis;
   }
 
-  void markLeaseLost() {
-    this.leaseLost = true;
+  /** Marks the lease lost; false when it already was, so the loss is reported once. */
+  synchronized boolean markLeaseLost() {
+    boolean first = !leaseLost;
+    leaseLost = true;
+    return first;
   }
 
-  private void finish() {
-    if (!finished.compareAndSet(false, true)) {
-      throw new IllegalStateException("attempt for " + key + " is already finished");
-    }
-    engine.heartbeat().unregister(this);
+  /** The finish the store has not taken yet, retried by the lease keeper; null when there is none. */
+  Finish deferred() {
+    return deferred;
+  }
+
+  void defer(Finish finish) {
+    this.deferred = finish;
+  }
+
+  /** Marks the attempt finished; false when it already was. */
+  boolean markFinished() {
+    return finished.compareAndSet(false, true);
   }
 
   @Override

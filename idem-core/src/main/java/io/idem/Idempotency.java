@@ -6,57 +6,74 @@ import io.idem.IdempotencyListener.OutcomeKind;
 import io.idem.IdempotencyListener.StoreOperation;
 import io.idem.spi.IdempotencyStore;
 import io.idem.spi.LeaseExtendingStore;
+import io.idem.spi.ObservedStore;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
+import io.idem.spi.TransactionalCompletion;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * The engine: runs work at most once per {@link IdempotencyKey} and answers every retry with the
- * stored result. All decisions live here (fingerprint comparison, replay, waiting, failure
- * handling); the {@link IdempotencyStore} only provides atomic primitives.
+ * stored result. All decisions live here (fingerprint comparison, replay, waiting, failure policy,
+ * what a stored result means, retrying a completion the store did not take); the
+ * {@link IdempotencyStore} only provides atomic primitives, and adapters (HTTP, transactions) only
+ * translate.
  *
- * <p>Two ways in:
+ * <p>Ways in, each blocking or asynchronous, on one decision function:
  * <ul>
- *   <li>{@link #execute(IdempotencyKey, Fingerprint, Work, ResultCodec)} runs the work and returns an
- *       {@link Outcome}: for message consumers and services;</li>
- *   <li>{@link #begin(IdempotencyKey, Fingerprint)} returns an {@link Admission}; on
- *       {@link Admission.Proceed} the caller runs the work and finishes the {@link Attempt}: for HTTP
- *       layers that produce the result themselves.</li>
+ *   <li>{@link #execute}/{@link #executeAsync} run the work and return an {@link Outcome}: for message
+ *       consumers and services;</li>
+ *   <li>{@link #executeInTransaction} runs the work in a store transaction that also stores its
+ *       result (JDBC);</li>
+ *   <li>{@link #begin}/{@link #beginAsync} return an {@link Admission}; on {@link Admission.Proceed}
+ *       the caller runs the work and finishes the {@link Attempt}: for HTTP layers.</li>
  * </ul>
  *
- * <p>Thread-safe. Close it to stop the lease heartbeat thread; closing does not close the store.
+ * <p>Thread-safe. Close it to stop its lease keeper thread; closing does not close the store.
  */
 public final class Idempotency implements AutoCloseable {
 
   private final IdempotencyStore store;
   private final IdempotencyConfig config;
   private final IdempotencyListener listener;
-  private final String storeName;
-  private final LeaseHeartbeat heartbeat;
+  private final StoreCalls calls;
+  private final LeaseExtendingStore extending;
+  private final LeaseKeeper keeper;
+  private final AttemptFinisher finisher;
 
-  private Idempotency(IdempotencyStore store, IdempotencyConfig config) {
+  private Idempotency(IdempotencyStore store, IdempotencyConfig config, boolean keeperTicks) {
     this.store = Objects.requireNonNull(store, "store");
     this.config = Objects.requireNonNull(config, "config");
     this.listener = config.listener();
-    this.storeName = store.getClass().getSimpleName();
-    LeaseExtendingStore extending = store instanceof LeaseExtendingStore s ? s : null;
-    if (config.heartbeat() == HeartbeatMode.REQUIRED && extending == null) {
-      throw new IllegalArgumentException("heartbeat is REQUIRED but " + storeName
+    this.calls = new StoreCalls(store.getClass().getSimpleName(), listener);
+    LeaseExtendingStore canExtend = store instanceof LeaseExtendingStore s ? s : null;
+    if (config.heartbeat() == HeartbeatMode.REQUIRED && canExtend == null) {
+      throw new IllegalArgumentException("heartbeat is REQUIRED but " + store.getClass().getSimpleName()
           + " cannot extend leases (it is not a LeaseExtendingStore)");
     }
-    this.heartbeat = new LeaseHeartbeat(this, config.heartbeat() == HeartbeatMode.OFF ? null : extending,
-        config.lease().toMillis());
+    this.extending = config.heartbeat() == HeartbeatMode.OFF ? null : canExtend;
+    this.keeper = new LeaseKeeper(this, extending != null, config, keeperTicks);
+    this.finisher = new AttemptFinisher(store, extending, config, calls, keeper);
+    if (store instanceof ObservedStore observed) {
+      observed.subscribe(listener);
+    }
   }
 
   /** An engine with {@link IdempotencyConfig#ofDefaults()}. */
   public static Idempotency create(IdempotencyStore store) {
-    return new Idempotency(store, IdempotencyConfig.ofDefaults());
+    return new Idempotency(store, IdempotencyConfig.ofDefaults(), true);
   }
 
   public static Idempotency create(IdempotencyStore store, IdempotencyConfig config) {
-    return new Idempotency(store, config);
+    return new Idempotency(store, config, true);
+  }
+
+  /** An engine whose lease keeper runs only when a test calls {@code keeper().runOnce()}. */
+  static Idempotency createWithoutKeeperTicks(IdempotencyStore store, IdempotencyConfig config) {
+    return new Idempotency(store, config, false);
   }
 
   public IdempotencyConfig config() {
@@ -72,23 +89,104 @@ public final class Idempotency implements AutoCloseable {
    * arrives while the first attempt runs waits up to {@link IdempotencyConfig#inProgressWait()} and
    * then gets {@link Outcome.InProgress}.
    *
-   * <p>When the work throws, the key is released (or the failure stored, by policy) and the exception
-   * is rethrown: unchecked ones as they are, checked ones in a {@link WorkFailedException}.
+   * <p>When the work throws, the attempt is settled as the {@link IdempotencyConfig.FailurePolicy} says and the
+   * exception is rethrown: unchecked ones as they are, checked ones in a {@link WorkFailedException}.
+   *
+   * @throws StoreUnavailableException when the store cannot answer the reservation: the work did not run
    */
   public <T> Outcome<T> execute(IdempotencyKey key, Fingerprint fingerprint, Work<T> work, ResultCodec<T> codec) {
     Objects.requireNonNull(work, "work");
     Objects.requireNonNull(codec, "codec");
     Admission admission = begin(key, fingerprint);
-    if (admission instanceof Admission.Proceed proceed) {
-      return run(proceed.attempt(), work, codec);
+    if (!(admission instanceof Admission.Proceed proceed)) {
+      return outcomeOf(admission, codec);
     }
-    return outcomeOf(admission, codec);
+    Attempt attempt = proceed.attempt();
+    T value;
+    byte[] encoded;
+    try {
+      value = work.run();
+      encoded = codec.encode(value);
+    } catch (Throwable failure) {
+      attempt.fail(failure);
+      throw WorkFailedException.propagate(key, failure);
+    }
+    return new Outcome.Executed<>(value, attempt.complete(encoded));
+  }
+
+  /** {@link #execute(IdempotencyKey, Fingerprint, Work, ResultCodec)} for work that returns bytes. */
+  public Outcome<byte[]> execute(IdempotencyKey key, Fingerprint fingerprint, Work<byte[]> work) {
+    return execute(key, fingerprint, work, ResultCodec.bytes());
+  }
+
+  /**
+   * {@link #execute} without blocking: the stage completes with the outcome, or fails with what
+   * {@code execute} would throw. The work's own stage runs wherever it runs; the engine adds no thread.
+   */
+  public <T> CompletionStage<Outcome<T>> executeAsync(IdempotencyKey key, Fingerprint fingerprint, AsyncWork<T> work,
+      ResultCodec<T> codec) {
+    Objects.requireNonNull(work, "work");
+    Objects.requireNonNull(codec, "codec");
+    return beginAsync(key, fingerprint).thenCompose(admission -> {
+      if (!(admission instanceof Admission.Proceed proceed)) {
+        return CompletableFuture.completedFuture(outcomeOf(admission, codec));
+      }
+      Attempt attempt = proceed.attempt();
+      CompletionStage<T> running;
+      try {
+        running = work.run();
+      } catch (Throwable failure) {
+        running = CompletableFuture.failedFuture(failure);
+      }
+      return running.handle((value, thrown) -> this.<T>finishRun(attempt, value, thrown, codec))
+          .thenCompose(stage -> stage);
+    });
+  }
+
+  private <T> CompletionStage<Outcome<T>> finishRun(Attempt attempt, T value, Throwable thrown, ResultCodec<T> codec) {
+    if (thrown != null) {
+      return failed(attempt, StoreCalls.unwrap(thrown));
+    }
+    byte[] encoded;
+    try {
+      encoded = codec.encode(value);
+    } catch (RuntimeException failure) {
+      return failed(attempt, failure);
+    }
+    return attempt.completeAsync(encoded).thenApply(completion -> new Outcome.Executed<>(value, completion));
+  }
+
+  private static <T> CompletionStage<Outcome<T>> failed(Attempt attempt, Throwable failure) {
+    return attempt.failAsync(failure).thenApply(completion -> {
+      throw WorkFailedException.propagate(attempt.key(), failure);
+    });
+  }
+
+  /**
+   * Runs {@code work} in a transaction of the store's that also stores its result, so the work's
+   * writes and its record commit together or not at all; duplicates are answered as {@link #execute}
+   * answers them. The key is reserved first in the store's own short transaction (the lease is
+   * visible to every instance at once); the transaction is closed before any other store call.
+   *
+   * @throws LeaseLostException when the lease was lost before the commit: nothing was written
+   * @throws StoreUnavailableException when the store fails; if the commit failed, the key is released
+   *     unless the commit happened after all
+   */
+  public <C, T> Outcome<T> executeInTransaction(IdempotencyKey key, Fingerprint fingerprint,
+      TransactionalCompletion<C> transactions, TransactionalWork<C, T> work, ResultCodec<T> codec) {
+    Objects.requireNonNull(transactions, "transactions");
+    Objects.requireNonNull(work, "work");
+    Objects.requireNonNull(codec, "codec");
+    Admission admission = begin(key, fingerprint);
+    if (!(admission instanceof Admission.Proceed proceed)) {
+      return outcomeOf(admission, codec);
+    }
+    return new TransactionalFlow<>(this, transactions, proceed.attempt()).run(work, codec);
   }
 
   /**
    * The {@link Outcome} that an admission other than {@link Admission.Proceed} stands for: for layers
-   * that run the work their own way (in a transaction, say) and answer duplicates like
-   * {@link #execute} does.
+   * that run the work their own way and answer duplicates like {@link #execute} does.
    *
    * @throws IllegalArgumentException for a {@link Admission.Proceed}, which has no outcome until the work ran
    */
@@ -99,6 +197,9 @@ public final class Idempotency implements AutoCloseable {
     if (admission instanceof Admission.ReplayFailure failure) {
       return new Outcome.ReplayedFailure<>(failure.exceptionType(), failure.message());
     }
+    if (admission instanceof Admission.ReplayWithoutResult notKept) {
+      return new Outcome.ReplayedWithoutResult<>(notKept.summary());
+    }
     if (admission instanceof Admission.InProgress) {
       return new Outcome.InProgress<>();
     }
@@ -106,24 +207,6 @@ public final class Idempotency implements AutoCloseable {
       return new Outcome.Mismatch<>();
     }
     throw new IllegalArgumentException("a proceeding admission has no outcome until its work ran: " + admission);
-  }
-
-  /** {@link #execute(IdempotencyKey, Fingerprint, Work, ResultCodec)} for work that returns bytes. */
-  public Outcome<byte[]> execute(IdempotencyKey key, Fingerprint fingerprint, Work<byte[]> work) {
-    return execute(key, fingerprint, work, ResultCodec.bytes());
-  }
-
-  private <T> Outcome<T> run(Attempt attempt, Work<T> work, ResultCodec<T> codec) {
-    T value;
-    byte[] encoded;
-    try {
-      value = work.run();
-      encoded = codec.encode(value);
-    } catch (Throwable failure) {
-      attempt.fail(failure);
-      throw WorkFailedException.propagate(attempt.key(), failure);
-    }
-    return new Outcome.Executed<>(value, attempt.complete(encoded));
   }
 
   /**
@@ -135,126 +218,140 @@ public final class Idempotency implements AutoCloseable {
   public Admission begin(IdempotencyKey key, Fingerprint fingerprint) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(fingerprint, "fingerprint");
-    // Waiting is bounded in real time on the caller's thread, whatever clock leases use.
-    long waitNanos = config.inProgressWait().toNanos();
-    long deadline = waitNanos == 0 ? 0 : System.nanoTime() + waitNanos;
+    long deadline = waitDeadline();
     while (true) {
       LeaseToken token = LeaseToken.random();
-      Reservation reservation = call(StoreOperation.RESERVE,
+      Reservation reservation = calls.call(StoreOperation.RESERVE,
           () -> store.reserve(key, fingerprint, token, config.lease()));
-      if (reservation instanceof Reservation.Acquired) {
-        Attempt attempt = new Attempt(this, key, token, config.clock().millis());
-        heartbeat.register(attempt);
-        notifyOutcome(key, OutcomeKind.EXECUTED);
-        return new Admission.Proceed(attempt);
+      Admission admission = admit(key, fingerprint, token, reservation);
+      long pause = admission instanceof Admission.InProgress ? pauseBeforeRetry(deadline) : 0;
+      if (pause <= 0) {
+        return settled(key, admission);
       }
-      StoredRecord existing = ((Reservation.Found) reservation).record();
-      if (config.mismatchPolicy() == MismatchPolicy.REJECT && !existing.fingerprint().equals(fingerprint)) {
-        notifyOutcome(key, OutcomeKind.MISMATCH);
-        return new Admission.Mismatch();
-      }
-      if (existing instanceof StoredRecord.Completed completed) {
-        notifyOutcome(key, OutcomeKind.REPLAYED);
-        ResultEnvelope.Content content = ResultEnvelope.decode(completed.result());
-        if (content instanceof ResultEnvelope.Failure failure) {
-          return new Admission.ReplayFailure(failure.exceptionType(), failure.message());
-        }
-        return new Admission.Replay(((ResultEnvelope.Value) content).payload());
-      }
-      long remaining = deadline - System.nanoTime();
-      if (waitNanos == 0 || remaining <= 0) {
-        notifyOutcome(key, OutcomeKind.IN_PROGRESS);
-        return new Admission.InProgress();
-      }
-      if (!pause(Math.min(remaining, config.inProgressPollInterval().toNanos()))) {
-        notifyOutcome(key, OutcomeKind.IN_PROGRESS);
-        return new Admission.InProgress();
+      try {
+        TimeUnit.NANOSECONDS.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return settled(key, admission);
       }
     }
+  }
+
+  /**
+   * {@link #begin} without blocking: the stage completes with the admission or fails with
+   * {@link StoreUnavailableException}. A wait for a running attempt holds no thread: its pauses run
+   * on the engine's timer.
+   */
+  public CompletionStage<Admission> beginAsync(IdempotencyKey key, Fingerprint fingerprint) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(fingerprint, "fingerprint");
+    CompletableFuture<Admission> result = new CompletableFuture<>();
+    reserveAsync(key, fingerprint, waitDeadline(), result);
+    return result;
+  }
+
+  private void reserveAsync(IdempotencyKey key, Fingerprint fingerprint, long deadline,
+      CompletableFuture<Admission> result) {
+    LeaseToken token = LeaseToken.random();
+    calls.callAsync(StoreOperation.RESERVE, () -> store.reserveAsync(key, fingerprint, token, config.lease()))
+        .whenComplete((reservation, failure) -> {
+          if (failure != null) {
+            result.completeExceptionally(failure);
+            return;
+          }
+          try {
+            Admission admission = admit(key, fingerprint, token, reservation);
+            long pause = admission instanceof Admission.InProgress ? pauseBeforeRetry(deadline) : 0;
+            if (pause <= 0) {
+              result.complete(settled(key, admission));
+            } else {
+              keeper.schedule(() -> reserveAsync(key, fingerprint, deadline, result), pause);
+            }
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+          }
+        });
+  }
+
+  /** The one decision function: what a reservation's answer means for this request. */
+  private Admission admit(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token, Reservation reservation) {
+    if (reservation instanceof Reservation.Acquired) {
+      Attempt attempt = new Attempt(this, key, token, config.clock().millis());
+      keeper.began(attempt);
+      return new Admission.Proceed(attempt);
+    }
+    StoredRecord existing = ((Reservation.Found) reservation).record();
+    if (config.mismatchPolicy() == MismatchPolicy.REJECT && !existing.fingerprint().equals(fingerprint)) {
+      return new Admission.Mismatch();
+    }
+    if (existing instanceof StoredRecord.Completed completed) {
+      ResultEnvelope.Content content = ResultEnvelope.decode(completed.result());
+      if (content instanceof ResultEnvelope.Failure failure) {
+        return new Admission.ReplayFailure(failure.exceptionType(), failure.message());
+      }
+      if (content instanceof ResultEnvelope.NotKept notKept) {
+        return new Admission.ReplayWithoutResult(notKept.summary());
+      }
+      return new Admission.Replay(((ResultEnvelope.Value) content).payload());
+    }
+    return new Admission.InProgress();
+  }
+
+  /** Tells the listener what a request came to, once it is final. */
+  private Admission settled(IdempotencyKey key, Admission admission) {
+    OutcomeKind kind;
+    if (admission instanceof Admission.Proceed) {
+      kind = OutcomeKind.EXECUTED;
+    } else if (admission instanceof Admission.InProgress) {
+      kind = OutcomeKind.IN_PROGRESS;
+    } else if (admission instanceof Admission.Mismatch) {
+      kind = OutcomeKind.MISMATCH;
+    } else {
+      kind = OutcomeKind.REPLAYED;
+    }
+    safely(() -> listener.onOutcome(key, kind));
+    return admission;
+  }
+
+  /** {@link System#nanoTime()} by which a duplicate stops waiting; 0 when it does not wait. */
+  private long waitDeadline() {
+    long waitNanos = config.inProgressWait().toNanos();
+    return waitNanos == 0 ? 0 : System.nanoTime() + waitNanos;
+  }
+
+  /** How long to pause before looking again; 0 or less when the wait is over. */
+  private long pauseBeforeRetry(long deadline) {
+    if (deadline == 0) {
+      return 0;
+    }
+    long remaining = deadline - System.nanoTime();
+    return remaining <= 0 ? 0 : Math.min(remaining, config.inProgressPollInterval().toNanos());
   }
 
   /** Removes every record of a namespace (tests, operators). */
   public long purge(String namespace) {
     IdempotencyKey.validateNamespace(namespace);
-    return call(StoreOperation.PURGE, () -> store.purge(namespace));
+    return calls.call(StoreOperation.PURGE, () -> store.purge(namespace));
   }
 
   /** Forgets one key, whatever its state (operators). */
   public boolean forget(IdempotencyKey key) {
-    return call(StoreOperation.DELETE, () -> store.delete(key));
+    return calls.call(StoreOperation.DELETE, () -> store.delete(key));
   }
 
-  boolean complete(Attempt attempt, byte[] envelope) {
-    boolean stored = call(StoreOperation.COMPLETE,
-        () -> store.complete(attempt.key(), attempt.token(), envelope, config.retention()));
-    if (!stored) {
-      leaseLost(attempt.key());
-    }
-    return stored;
+  LeaseKeeper keeper() {
+    return keeper;
   }
 
-  boolean release(Attempt attempt) {
-    boolean released = call(StoreOperation.RELEASE, () -> store.release(attempt.key(), attempt.token()));
-    if (!released) {
-      leaseLost(attempt.key());
-    }
-    return released;
+  AttemptFinisher finisher() {
+    return finisher;
   }
 
-  boolean extend(LeaseExtendingStore extending, Attempt attempt) {
-    boolean extended = call(StoreOperation.EXTEND,
-        () -> extending.extend(attempt.key(), attempt.token(), config.lease()));
-    if (extended) {
-      safely(() -> listener.onLeaseExtended(attempt.key()));
-    } else {
-      leaseLost(attempt.key());
-    }
-    return extended;
+  StoreCalls calls() {
+    return calls;
   }
 
-  LeaseHeartbeat heartbeat() {
-    return heartbeat;
-  }
-
-  private void leaseLost(IdempotencyKey key) {
-    safely(() -> listener.onLeaseLost(key));
-  }
-
-  private void notifyOutcome(IdempotencyKey key, OutcomeKind kind) {
-    safely(() -> listener.onOutcome(key, kind));
-  }
-
-  /** Times a store call for the listener and turns anything unexpected into StoreUnavailableException. */
-  private <R> R call(StoreOperation operation, Supplier<R> storeCall) {
-    long start = System.nanoTime();
-    boolean failed = true;
-    try {
-      R result = storeCall.get();
-      failed = false;
-      return result;
-    } catch (IdempotencyException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new StoreUnavailableException(storeName, operation.name().toLowerCase(java.util.Locale.ROOT),
-          e.toString(), e);
-    } finally {
-      long nanos = System.nanoTime() - start;
-      boolean f = failed;
-      safely(() -> listener.onStoreCall(operation, nanos, f));
-    }
-  }
-
-  private static boolean pause(long nanos) {
-    try {
-      TimeUnit.NANOSECONDS.sleep(nanos);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private static void safely(Runnable notification) {
+  static void safely(Runnable notification) {
     try {
       notification.run();
     } catch (RuntimeException ignored) {
@@ -262,9 +359,12 @@ public final class Idempotency implements AutoCloseable {
     }
   }
 
-  /** Stops the lease heartbeat. Does not close the store: the caller owns it. */
+  /** Stops the lease keeper and unsubscribes from the store's events. Does not close the store: the caller owns it. */
   @Override
   public void close() {
-    heartbeat.close();
+    keeper.close();
+    if (store instanceof ObservedStore observed) {
+      observed.unsubscribe(listener);
+    }
   }
 }

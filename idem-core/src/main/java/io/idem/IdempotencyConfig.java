@@ -12,6 +12,7 @@ public final class IdempotencyConfig {
 
   public static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_ATTEMPT_TIME_LIMIT = Duration.ofMinutes(10);
 
   /** What to do when a key comes back with another fingerprint. */
   public enum MismatchPolicy {
@@ -41,6 +42,7 @@ public final class IdempotencyConfig {
 
   private final Duration retention;
   private final Duration lease;
+  private final Duration attemptTimeLimit;
   private final Duration inProgressWait;
   private final Duration inProgressPollInterval;
   private final MismatchPolicy mismatchPolicy;
@@ -52,6 +54,7 @@ public final class IdempotencyConfig {
   private IdempotencyConfig(Builder b) {
     this.retention = b.retention;
     this.lease = b.lease;
+    this.attemptTimeLimit = b.attemptTimeLimit;
     this.inProgressWait = b.inProgressWait;
     this.inProgressPollInterval = b.inProgressPollInterval;
     this.mismatchPolicy = b.mismatchPolicy;
@@ -74,6 +77,7 @@ public final class IdempotencyConfig {
     return new Builder()
         .retention(retention)
         .lease(lease)
+        .attemptTimeLimit(attemptTimeLimit)
         .waitForInProgress(inProgressWait)
         .inProgressPollInterval(inProgressPollInterval)
         .mismatchPolicy(mismatchPolicy)
@@ -91,6 +95,16 @@ public final class IdempotencyConfig {
   /** How long an attempt holds the key before a retry may take it over. Default 60 s. */
   public Duration lease() {
     return lease;
+  }
+
+  /**
+   * The longest an attempt may hold its key, from {@code begin} to a stored completion. Past it the
+   * heartbeat stops extending the lease, a completion the store has not taken is no longer retried,
+   * and the listener is told ({@link IdempotencyListener#onAttemptTimedOut}); the lease then expires
+   * and a retry may take the key over. Default 10 min.
+   */
+  public Duration attemptTimeLimit() {
+    return attemptTimeLimit;
   }
 
   /** How long a duplicate waits for a running attempt before answering in-progress. Default 0: fail fast. */
@@ -124,14 +138,17 @@ public final class IdempotencyConfig {
 
   @Override
   public String toString() {
-    return "IdempotencyConfig[retention=" + retention + ", lease=" + lease + ", inProgressWait=" + inProgressWait
-        + ", mismatch=" + mismatchPolicy + ", failure=" + failurePolicy + ", heartbeat=" + heartbeat + "]";
+    return "IdempotencyConfig[retention=" + retention + ", lease=" + lease + ", attemptTimeLimit=" + attemptTimeLimit
+        + ", inProgressWait=" + inProgressWait + ", inProgressPollInterval=" + inProgressPollInterval
+        + ", mismatch=" + mismatchPolicy + ", failure=" + failurePolicy + ", heartbeat=" + heartbeat
+        + ", clock=" + clock + ", listener=" + listener + "]";
   }
 
   /** Builds an {@link IdempotencyConfig}. */
   public static final class Builder {
     private Duration retention = DEFAULT_RETENTION;
     private Duration lease = DEFAULT_LEASE;
+    private Duration attemptTimeLimit = DEFAULT_ATTEMPT_TIME_LIMIT;
     private Duration inProgressWait = Duration.ZERO;
     private Duration inProgressPollInterval = Duration.ofMillis(20);
     private MismatchPolicy mismatchPolicy = MismatchPolicy.REJECT;
@@ -149,6 +166,12 @@ public final class IdempotencyConfig {
 
     public Builder lease(Duration lease) {
       this.lease = atLeastOneMilli("lease", lease);
+      return this;
+    }
+
+    /** The longest an attempt may hold its key, heartbeat and completion retries included. Default 10 min. */
+    public Builder attemptTimeLimit(Duration limit) {
+      this.attemptTimeLimit = atLeastOneMilli("attemptTimeLimit", limit);
       return this;
     }
 
@@ -198,6 +221,10 @@ public final class IdempotencyConfig {
       if (retention.compareTo(lease) < 0) {
         throw new IllegalArgumentException("retention (" + retention + ") must be at least the lease (" + lease
             + "): a result kept for less time than an attempt may run would let a slow retry run twice");
+      }
+      if (attemptTimeLimit.compareTo(lease) < 0) {
+        throw new IllegalArgumentException("attemptTimeLimit (" + attemptTimeLimit + ") must be at least the lease ("
+            + lease + "): an attempt could otherwise never use the lease it was given");
       }
       return new IdempotencyConfig(this);
     }

@@ -31,6 +31,20 @@ public interface IdempotencyListener {
   default void onLeaseExtended(IdempotencyKey key) {}
 
   /**
+   * The store did not take an attempt's completion or release; the engine keeps the key in progress
+   * and retries in the background until the store takes it, the lease is lost, or the attempt's
+   * time limit passes.
+   */
+  default void onCompletionDeferred(IdempotencyKey key) {}
+
+  /**
+   * An attempt reached {@link IdempotencyConfig#attemptTimeLimit()} unfinished, or with a completion
+   * the store never took: the engine stopped extending its lease and retrying, and the lease will
+   * expire, after which a retry may run the work again. Worth an alert.
+   */
+  default void onAttemptTimedOut(IdempotencyKey key) {}
+
+  /**
    * A bounded store evicted a completed record before its retention ended to make room: a retry of
    * that key would run again.
    */

@@ -5,14 +5,25 @@ package io.idem;
  * {@link #orElseThrow()} turns them into exceptions, for callers that prefer that.
  */
 public sealed interface Outcome<T>
-    permits Outcome.Executed, Outcome.Replayed, Outcome.ReplayedFailure, Outcome.InProgress, Outcome.Mismatch {
+    permits Outcome.Executed, Outcome.Replayed, Outcome.ReplayedFailure, Outcome.ReplayedWithoutResult,
+    Outcome.InProgress, Outcome.Mismatch {
 
   /**
-   * The work ran here. {@code recorded} is false when the lease was lost before completion (the
-   * attempt was too slow and another took the key over): the result was not stored, and the
-   * listener was told.
+   * The work ran here. {@code completion} says what became of its result: {@link Completion#STORED};
+   * {@link Completion#RETRYING} when the store did not answer and the engine keeps trying in the
+   * background; {@link Completion#LEASE_LOST} when the attempt was too slow and another took the key
+   * over, so the result was not stored (the listener was told).
    */
-  record Executed<T>(T value, boolean recorded) implements Outcome<T> {}
+  record Executed<T>(T value, Completion completion) implements Outcome<T> {
+    public Executed {
+      java.util.Objects.requireNonNull(completion, "completion");
+    }
+
+    /** Whether the result is stored already. */
+    public boolean recorded() {
+      return completion == Completion.STORED;
+    }
+  }
 
   /** An earlier attempt completed; this is its stored result. The work did not run. */
   record Replayed<T>(T value) implements Outcome<T> {}
@@ -22,6 +33,9 @@ public sealed interface Outcome<T>
    * The work did not run.
    */
   record ReplayedFailure<T>(String exceptionType, String message) implements Outcome<T> {}
+
+  /** An earlier attempt completed, but its result was too large to keep; {@code summary} is what was kept. */
+  record ReplayedWithoutResult<T>(byte[] summary) implements Outcome<T> {}
 
   /** Another attempt holds the key and did not finish within the configured wait. */
   record InProgress<T>() implements Outcome<T> {}

@@ -4,9 +4,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What the engine hands a store on completion: a 4-byte header ('I' 'E', version 1, kind) then either
- * the work's encoded result (kind 0) or, when failures are stored, the failure's type and message
- * (kind 1). The header lets a replay tell the two apart and reject bytes Idem did not write.
+ * What the engine hands a store on completion: a 4-byte header ('I' 'E', version 1, kind) then the
+ * work's encoded result (kind 0), or, when failures are stored, the failure's type and message
+ * (kind 1), or, for a result too large to keep, the caller's short summary of it (kind 2). The header
+ * lets a replay tell them apart and reject bytes Idem did not write. Kinds are stored data: never
+ * renumber them.
  */
 final class ResultEnvelope {
 
@@ -15,28 +17,39 @@ final class ResultEnvelope {
   private static final byte VERSION = 1;
   private static final byte KIND_VALUE = 0;
   private static final byte KIND_FAILURE = 1;
+  private static final byte KIND_NOT_KEPT = 2;
   private static final int HEADER = 4;
 
   private ResultEnvelope() {}
 
   /** A decoded envelope. */
-  public sealed interface Content permits Value, Failure {}
+  sealed interface Content permits Value, Failure, NotKept {}
 
-  public record Value(byte[] payload) implements Content {}
+  record Value(byte[] payload) implements Content {}
 
-  public record Failure(String exceptionType, String message) implements Content {}
+  record Failure(String exceptionType, String message) implements Content {}
 
-  public static byte[] value(byte[] payload) {
+  record NotKept(byte[] summary) implements Content {}
+
+  static byte[] value(byte[] payload) {
+    return withHeader(KIND_VALUE, payload);
+  }
+
+  static byte[] notKept(byte[] summary) {
+    return withHeader(KIND_NOT_KEPT, summary);
+  }
+
+  private static byte[] withHeader(byte kind, byte[] payload) {
     byte[] out = new byte[HEADER + payload.length];
     out[0] = MAGIC_0;
     out[1] = MAGIC_1;
     out[2] = VERSION;
-    out[3] = KIND_VALUE;
+    out[3] = kind;
     System.arraycopy(payload, 0, out, HEADER, payload.length);
     return out;
   }
 
-  public static byte[] failure(String exceptionType, String message) {
+  static byte[] failure(String exceptionType, String message) {
     byte[] type = exceptionType.getBytes(StandardCharsets.UTF_8);
     byte[] text = (message == null ? "" : message).getBytes(StandardCharsets.UTF_8);
     ByteBuffer out = ByteBuffer.allocate(HEADER + 4 + type.length + text.length);
@@ -45,7 +58,7 @@ final class ResultEnvelope {
     return out.array();
   }
 
-  public static Content decode(byte[] bytes) {
+  static Content decode(byte[] bytes) {
     if (bytes.length < HEADER || bytes[0] != MAGIC_0 || bytes[1] != MAGIC_1) {
       throw new CorruptRecordException("stored result was not written by the Idem engine ("
           + bytes.length + " bytes, no 'IE' header)");
@@ -55,11 +68,10 @@ final class ResultEnvelope {
           + "; this Idem reads version " + VERSION);
     }
     switch (bytes[3]) {
-      case KIND_VALUE: {
-        byte[] payload = new byte[bytes.length - HEADER];
-        System.arraycopy(bytes, HEADER, payload, 0, payload.length);
-        return new Value(payload);
-      }
+      case KIND_VALUE:
+        return new Value(java.util.Arrays.copyOfRange(bytes, HEADER, bytes.length));
+      case KIND_NOT_KEPT:
+        return new NotKept(java.util.Arrays.copyOfRange(bytes, HEADER, bytes.length));
       case KIND_FAILURE: {
         ByteBuffer in = ByteBuffer.wrap(bytes, HEADER, bytes.length - HEADER);
         int typeLength = in.remaining() >= 4 ? in.getInt() : -1;

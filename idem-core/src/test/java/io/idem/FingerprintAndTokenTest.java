@@ -51,4 +51,16 @@ class FingerprintAndTokenTest {
     LeaseToken token = LeaseToken.random();
     assertThat(token.toString()).doesNotContain(token.hex());
   }
+
+  @Test
+  void tokensFromThousandsOfShortLivedThreadsShareAFewGenerators() throws Exception {
+    java.util.Set<LeaseToken> tokens = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    for (int i = 0; i < 2_000; i++) {
+      Thread thread = new Thread(() -> tokens.add(LeaseToken.random())); // a thread per request, as with virtual threads
+      thread.start();
+      thread.join();
+    }
+    assertThat(tokens).hasSize(2_000);
+    assertThat(LeaseToken.sourcesCreated()).as("generators seeded").isLessThanOrEqualTo(64);
+  }
 }

@@ -5,7 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.idem.spi.IdempotencyStore;
 import io.idem.spi.NoOpStore;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class IdempotencyConfigTest {
@@ -36,12 +44,37 @@ class IdempotencyConfigTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retention");
   }
 
+  /**
+   * Every field, read directly rather than through toString (which leaves some out). A field that
+   * still has its default here could be dropped by toBuilder unnoticed, so the test first requires
+   * each one to differ from the default: a new setting fails this test until it is set below.
+   */
   @Test
-  void toBuilderKeepsEveryValue() {
-    IdempotencyConfig config = IdempotencyConfig.custom().lease(Duration.ofSeconds(3))
-        .retention(Duration.ofHours(1)).waitForInProgress(Duration.ofSeconds(2))
-        .failurePolicy(IdempotencyConfig.FailurePolicy.STORE).build();
-    assertThat(config.toBuilder().build().toString()).isEqualTo(config.toString());
+  void toBuilderKeepsEveryField() throws IllegalAccessException {
+    IdempotencyConfig config = IdempotencyConfig.custom()
+        .retention(Duration.ofHours(1))
+        .lease(Duration.ofSeconds(3))
+        .attemptTimeLimit(Duration.ofMinutes(2))
+        .waitForInProgress(Duration.ofSeconds(2))
+        .inProgressPollInterval(Duration.ofMillis(7))
+        .mismatchPolicy(IdempotencyConfig.MismatchPolicy.IGNORE)
+        .failurePolicy(IdempotencyConfig.FailurePolicy.STORE)
+        .heartbeat(IdempotencyConfig.HeartbeatMode.OFF)
+        .clock(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC))
+        .listener(new IdempotencyListener() {})
+        .build();
+    IdempotencyConfig defaults = IdempotencyConfig.ofDefaults();
+    IdempotencyConfig copy = config.toBuilder().build();
+
+    List<Field> fields = Arrays.stream(IdempotencyConfig.class.getDeclaredFields())
+        .filter(field -> !Modifier.isStatic(field.getModifiers())).collect(Collectors.toList());
+    assertThat(fields).isNotEmpty();
+    for (Field field : fields) {
+      field.setAccessible(true);
+      assertThat(field.get(config)).as("%s set to something other than its default", field.getName())
+          .isNotEqualTo(field.get(defaults));
+      assertThat(field.get(copy)).as("%s kept by toBuilder", field.getName()).isEqualTo(field.get(config));
+    }
   }
 
   @Test

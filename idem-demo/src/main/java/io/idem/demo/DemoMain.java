@@ -1,5 +1,6 @@
 package io.idem.demo;
 
+import io.idem.storeuri.StoreUri;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -46,7 +47,7 @@ public final class DemoMain {
     }
     try {
       DemoServer server = DemoServer.start(options);
-      out.println("Idem payments demo on http://localhost:" + server.port() + " (store " + Stores.redact(options.store())
+      out.println("Idem payments demo on http://localhost:" + server.port() + " (store " + StoreUri.redact(options.store())
           + ", lease " + options.lease() + ", retention " + options.retention() + ")");
       return new StartResult(server, 0);
     } catch (Exception e) {

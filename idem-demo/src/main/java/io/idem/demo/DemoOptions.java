@@ -1,5 +1,6 @@
 package io.idem.demo;
 
+import io.idem.storeuri.StoreUri;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +24,7 @@ public record DemoOptions(int port, String store, Duration lease, Duration reten
       "usage: java -jar idem-demo.jar [--port N] [--store URI] [--lease DURATION] [--retention DURATION]",
       "  --port N              HTTP port, 0 picks a free one (env IDEM_PORT, default 8080)",
       "  --store URI           memory: | redis://host:port | jdbc:postgresql://.. | jdbc:mariadb://.. | jdbc:mysql://..",
+      "                        | nats://host:port",
       "                        (env IDEM_STORE, default memory:)",
       "  --lease DURATION      how long a running request holds its key, e.g. 500ms, 2s, 1m (env IDEM_LEASE, default 60s)",
       "  --retention DURATION  how long a response is kept for replay, e.g. 24h (env IDEM_RETENTION, default 24h)",
@@ -121,14 +123,11 @@ public record DemoOptions(int port, String store, Duration lease, Duration reten
   }
 
   private static String store(String value) throws UsageException {
-    String uri = value.trim();
-    String lower = uri.toLowerCase(Locale.ROOT);
-    if (lower.equals("memory:") || lower.startsWith("redis://") || lower.startsWith("rediss://")
-        || lower.startsWith("jdbc:postgresql:") || lower.startsWith("jdbc:mariadb:") || lower.startsWith("jdbc:mysql:")) {
-      return uri;
+    try {
+      return StoreUri.check(value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--store must be one of " + StoreUri.FORMS + ", was \"" + StoreUri.redact(value) + "\"");
     }
-    throw new UsageException("--store must be memory:, redis://host:port, jdbc:postgresql:.., jdbc:mariadb:.. or "
-        + "jdbc:mysql:.., was \"" + value + "\"");
   }
 
   static Duration duration(String name, String value) throws UsageException {

@@ -6,6 +6,7 @@ import io.idem.IdempotencyConfig;
 import io.idem.http.HttpIdempotencyConfig;
 import io.idem.servlet.IdempotencyFilter;
 import io.idem.spi.IdempotencyStore;
+import io.idem.storeuri.StoreUri;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -49,7 +50,7 @@ public final class DemoServer implements AutoCloseable {
 
   private static DemoServer start(DemoOptions options, boolean idempotent) throws Exception {
     ObjectMapper json = new ObjectMapper();
-    IdempotencyStore store = idempotent ? Stores.open(options.store()) : null;
+    IdempotencyStore store = idempotent ? StoreUri.open(options.store()) : null;
     Idempotency engine = null;
     Server server = new Server();
     try {

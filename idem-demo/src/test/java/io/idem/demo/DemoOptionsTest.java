@@ -55,7 +55,7 @@ class DemoOptionsTest {
       "--lease 5x         | --lease must be a duration",
       "--lease 0ms        | --lease must be at least 1ms",
       "--retention 1s --lease 2s | is shorter than --lease",
-      "--store mongodb://x | --store must be memory:",
+      "--store mongodb://x | --store must be one of memory:",
       "--verbose          | unknown option --verbose"})
   void badFlagExitsWithStatus2AndAClearMessageWithoutStackTrace(String args, String message) {
     DemoMain.StartResult result = run(Map.of(), args.trim().split("\\s+"));

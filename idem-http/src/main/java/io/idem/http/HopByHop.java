@@ -8,9 +8,9 @@ import java.util.Set;
 
 /**
  * Headers that describe one connection, not the response (RFC 9110 section 7.6.1), plus those a
- * server computes for the bytes it sends. They are neither stored nor replayed.
+ * server computes for the bytes it sends. They are neither stored nor replayed, nor forwarded by a proxy.
  */
-final class HopByHop {
+public final class HopByHop {
 
   private static final Set<String> ALWAYS = Set.of("connection", "keep-alive", "proxy-connection",
       "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
@@ -19,7 +19,7 @@ final class HopByHop {
   private HopByHop() {}
 
   /** The end-to-end headers, in order; also drops those named by {@code Connection}. */
-  static List<Header> strip(List<Header> headers) {
+  public static List<Header> strip(List<Header> headers) {
     List<String> named = new ArrayList<>();
     for (Header header : headers) {
       if (header.name().equalsIgnoreCase("connection")) {

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The {@code Idempotency-Key} semantics of Idem, independent of any web framework. An adapter calls
@@ -71,6 +73,39 @@ public final class HttpIdempotency {
 
   /** Decides what to do with a request. Never throws for anything the client sent or the store did. */
   public HttpDecision begin(HttpRequestView request) {
+    Object checked = check(request);
+    if (checked instanceof HttpDecision decision) {
+      return decision;
+    }
+    Scoped scoped = (Scoped) checked;
+    try {
+      return decide(scoped.key(), engine.begin(scoped.key(), scoped.fingerprint()));
+    } catch (RuntimeException e) {
+      return storeFailed(scoped.key(), e);
+    }
+  }
+
+  /**
+   * {@link #begin} without blocking on the store (the request's body must already be readable without
+   * blocking: an asynchronous adapter buffers it first). The stage never fails for anything the client
+   * sent or the store did.
+   */
+  public CompletionStage<HttpDecision> beginAsync(HttpRequestView request) {
+    Object checked = check(request);
+    if (checked instanceof HttpDecision decision) {
+      return CompletableFuture.completedFuture(decision);
+    }
+    Scoped scoped = (Scoped) checked;
+    return engine.beginAsync(scoped.key(), scoped.fingerprint()).handle((admission, failure) -> failure == null
+        ? decide(scoped.key(), admission)
+        : storeFailed(scoped.key(), unwrap(failure)));
+  }
+
+  /** A request that passed every check before the store: its scoped key and fingerprint. */
+  private record Scoped(IdempotencyKey key, Fingerprint fingerprint) {}
+
+  /** The checks that need no store: an {@link HttpDecision} to answer at once, or the {@link Scoped} request. */
+  private Object check(HttpRequestView request) {
     if (!config.methods().contains(request.method().toUpperCase(Locale.ROOT))) {
       return PASS_THROUGH;
     }
@@ -110,32 +145,56 @@ public final class HttpIdempotency {
       return respond(Problems.of(ProblemType.REQUEST_UNREADABLE, "the request body could not be read: it ended "
           + "before its Content-Length, arrived too slowly, or the connection failed; nothing was processed"));
     }
-    return admit(scoped, fingerprint);
+    return new Scoped(scoped, fingerprint);
   }
 
-  private HttpDecision admit(IdempotencyKey key, Fingerprint fingerprint) {
-    Admission admission;
-    try {
-      admission = engine.begin(key, fingerprint);
-    } catch (StoreUnavailableException e) {
+  private HttpDecision storeFailed(IdempotencyKey key, Throwable failure) {
+    if (failure instanceof StoreUnavailableException e) {
       return storeDown(key, ProblemType.STORE_UNAVAILABLE, "the idempotency store did not answer; "
           + "the request was not processed", e);
-    } catch (StoreCapacityExceededException e) {
+    }
+    if (failure instanceof StoreCapacityExceededException e) {
       return storeDown(key, ProblemType.STORE_FULL, "the idempotency store is full; "
           + "the request was not processed", e);
-    } catch (CorruptRecordException e) {
-      LOG.log(Level.ERROR, "record for " + key + " is unreadable", e);
+    }
+    if (failure instanceof CorruptRecordException e) {
+      LOG.log(Level.ERROR, "Idem: the record for " + key + " is unreadable (not written by this version of Idem?); "
+          + "answering 500 record-unreadable. Inspect it, then forget the key (Idempotency.forget).", e);
       return respond(Problems.of(ProblemType.RECORD_UNREADABLE, "the record kept for this key cannot be read; "
           + "the request was not processed"));
     }
+    if (failure instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    throw (Error) failure;
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable current = failure;
+    while (current instanceof java.util.concurrent.CompletionException && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
+  /** What an admission means in HTTP: one mapping for the blocking and the asynchronous path. */
+  private HttpDecision decide(IdempotencyKey key, Admission admission) {
     if (admission instanceof Admission.Proceed proceed) {
-      return new HttpDecision.Execute(new HttpAttempt(proceed.attempt(), config));
+      return new HttpDecision.Execute(new HttpAttempt(proceed.attempt(), config, engine.config().failurePolicy()));
     }
     if (admission instanceof Admission.Replay replay) {
       return replay(key, replay.payload());
     }
-    if (admission instanceof Admission.ReplayFailure failure) {
-      return replayFailure(failure);
+    if (admission instanceof Admission.ReplayFailure) {
+      // The stored exception's type and message stay on the server: a client learns only that it failed.
+      return replayProblem(Problems.of(ProblemType.STORED_FAILURE, "the request with this key failed and will not "
+          + "be processed again"));
+    }
+    if (admission instanceof Admission.ReplayWithoutResult notKept) {
+      int status = NotKeptSummary.status(notKept.summary());
+      return replayProblem(Problems.of(ProblemType.RESPONSE_NOT_STORED, "the request with this key was processed, "
+          + "but its response was over the " + config.maxStoredResponseBytes() + " byte limit and was not kept; "
+          + "it will not be processed again", null, Map.of("original_status", status)));
     }
     if (admission instanceof Admission.InProgress) {
       return respond(Problems.of(ProblemType.REQUEST_IN_PROGRESS, "a request with this "
@@ -158,17 +217,7 @@ public final class HttpIdempotency {
     return respond(new StoredResponse(stored.status(), headers, stored.body()));
   }
 
-  private HttpDecision replayFailure(Admission.ReplayFailure failure) {
-    StoredResponse problem;
-    if (ResponseNotStored.TYPE.equals(failure.exceptionType())) {
-      int status = ResponseNotStored.originalStatus(failure.message());
-      problem = Problems.of(ProblemType.RESPONSE_NOT_STORED, "the request with this key was processed, but its "
-          + "response was over the " + config.maxStoredResponseBytes() + " byte limit and was not kept; "
-          + "it will not be processed again", null, Map.of("original_status", status));
-    } else {
-      problem = Problems.of(ProblemType.STORED_FAILURE, "the request with this key failed and will not be "
-          + "processed again", null, Map.of("exception", failure.exceptionType()));
-    }
+  private static HttpDecision replayProblem(StoredResponse problem) {
     List<Header> headers = new ArrayList<>(problem.headers());
     headers.add(new Header(REPLAYED_HEADER, "true"));
     return respond(new StoredResponse(problem.status(), headers, problem.body()));

@@ -16,9 +16,10 @@ import java.util.stream.Collectors;
  *
  * <p>Defaults: header {@code Idempotency-Key}, namespace {@code http}, methods POST and PATCH, no
  * route requires a key, tenant = authenticated principal, fingerprint = method + path + query + body,
- * responses under 500 are stored, at most 1 MiB of response is stored, request bodies up to 8 MiB are
+ * at most 1 MiB of response is stored, request bodies up to 8 MiB are
  * fingerprinted, fail closed, {@code Retry-After: 1} while in progress and {@code 5} when the store is
- * down.
+ * down. What a 5xx or a handler's exception does to the key is the engine's
+ * {@link io.idem.IdempotencyConfig.FailurePolicy}, not a setting of this layer.
  */
 public final class HttpIdempotencyConfig {
 
@@ -26,14 +27,8 @@ public final class HttpIdempotencyConfig {
   public static final String DEFAULT_NAMESPACE = "http";
   public static final int DEFAULT_MAX_STORED_RESPONSE_BYTES = 1024 * 1024;
   public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 8 * 1024 * 1024;
-
-  /** Which responses are kept for replay. */
-  public enum StorePolicy {
-    /** Responses with status below 500; a 5xx or an exception releases the key so a retry runs again. Default. */
-    BELOW_500,
-    /** Every response, 5xx included, and a handler's exception: Stripe's behaviour. */
-    EVERYTHING
-  }
+  /** The most a limit may be: adapters read one byte past it to detect a larger body, and arrays stay allocatable. */
+  public static final int MAX_BUFFERED_BYTES = Integer.MAX_VALUE - 8;
 
   private final String headerName;
   private final String namespace;
@@ -41,7 +36,6 @@ public final class HttpIdempotencyConfig {
   private final Predicate<HttpRequestView> keyRequired;
   private final TenantResolver tenantResolver;
   private final RequestFingerprinter fingerprinter;
-  private final StorePolicy storePolicy;
   private final int maxStoredResponseBytes;
   private final int maxRequestBodyBytes;
   private final boolean failOpen;
@@ -55,7 +49,6 @@ public final class HttpIdempotencyConfig {
     this.keyRequired = b.keyRequired;
     this.tenantResolver = b.tenantResolver;
     this.fingerprinter = b.fingerprinter;
-    this.storePolicy = b.storePolicy;
     this.maxStoredResponseBytes = b.maxStoredResponseBytes;
     this.maxRequestBodyBytes = b.maxRequestBodyBytes;
     this.failOpen = b.failOpen;
@@ -97,10 +90,6 @@ public final class HttpIdempotencyConfig {
     return fingerprinter;
   }
 
-  public StorePolicy storePolicy() {
-    return storePolicy;
-  }
-
   /** The largest response body kept for replay; a larger one is sent in full but never replayed. */
   public int maxStoredResponseBytes() {
     return maxStoredResponseBytes;
@@ -127,7 +116,7 @@ public final class HttpIdempotencyConfig {
   @Override
   public String toString() {
     return "HttpIdempotencyConfig[header=" + headerName + ", namespace=" + namespace + ", methods=" + methods
-        + ", store=" + storePolicy + ", maxStoredResponseBytes=" + maxStoredResponseBytes
+ + ", maxStoredResponseBytes=" + maxStoredResponseBytes
         + ", maxRequestBodyBytes=" + maxRequestBodyBytes + ", failOpen=" + failOpen + "]";
   }
 
@@ -139,7 +128,6 @@ public final class HttpIdempotencyConfig {
     private Predicate<HttpRequestView> keyRequired = request -> false;
     private TenantResolver tenantResolver = TenantResolver.principal();
     private RequestFingerprinter fingerprinter = RequestFingerprinter.methodPathQueryBody();
-    private StorePolicy storePolicy = StorePolicy.BELOW_500;
     private int maxStoredResponseBytes = DEFAULT_MAX_STORED_RESPONSE_BYTES;
     private int maxRequestBodyBytes = DEFAULT_MAX_REQUEST_BODY_BYTES;
     private boolean failOpen;
@@ -208,22 +196,20 @@ public final class HttpIdempotencyConfig {
       return this;
     }
 
-    public Builder storePolicy(StorePolicy policy) {
-      this.storePolicy = Objects.requireNonNull(policy, "storePolicy");
-      return this;
-    }
-
+    /** The largest response body kept for replay, at most {@code Integer.MAX_VALUE - 8}. Default 1 MiB. */
     public Builder maxStoredResponseBytes(int bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("maxStoredResponseBytes must not be negative, was " + bytes);
+      if (bytes < 0 || bytes > MAX_BUFFERED_BYTES) {
+        throw new IllegalArgumentException("maxStoredResponseBytes must be 0 to " + MAX_BUFFERED_BYTES + ", was "
+            + bytes);
       }
       this.maxStoredResponseBytes = bytes;
       return this;
     }
 
+    /** The largest request body buffered to fingerprint, at most {@code Integer.MAX_VALUE - 8}. Default 8 MiB. */
     public Builder maxRequestBodyBytes(int bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("maxRequestBodyBytes must not be negative, was " + bytes);
+      if (bytes < 0 || bytes > MAX_BUFFERED_BYTES) {
+        throw new IllegalArgumentException("maxRequestBodyBytes must be 0 to " + MAX_BUFFERED_BYTES + ", was " + bytes);
       }
       this.maxRequestBodyBytes = bytes;
       return this;

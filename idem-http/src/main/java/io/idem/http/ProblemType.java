@@ -51,7 +51,26 @@ public enum ProblemType {
   STORE_UNAVAILABLE(503, "store-unavailable", "Idempotency store unavailable"),
 
   /** The idempotency store is full; the handler did not run. Retry after {@code Retry-After}. */
-  STORE_FULL(503, "store-full", "Idempotency store full");
+  STORE_FULL(503, "store-full", "Idempotency store full"),
+
+  /**
+   * A proxy (the gateway) could not deliver the request to its upstream: refused, unreachable, or the
+   * connection failed before the whole request was sent. The upstream cannot have acted; the key was
+   * released, so a retry runs.
+   */
+  UPSTREAM_UNREACHABLE(502, "upstream-unreachable", "Upstream unreachable"),
+
+  /**
+   * A proxy sent the whole request but the upstream's answer failed before it began (connection
+   * reset, closed). The upstream may have acted: the key stays in progress, and retries are told so.
+   */
+  UPSTREAM_FAILED(502, "upstream-failed", "Upstream failed"),
+
+  /**
+   * A proxy sent the whole request and the upstream did not begin to answer in time. The upstream may
+   * still act: its late answer is kept for retries, which are told "in progress" until then.
+   */
+  UPSTREAM_TIMEOUT(504, "upstream-timeout", "Upstream timed out");
 
   /** Prefix of every {@link #type()}. */
   public static final String BASE_URI = "https://idem.io/problems/";

@@ -7,18 +7,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Renders RFC 9457 {@code application/problem+json} answers; no JSON library needed for this shape. */
-final class Problems {
+/**
+ * Renders RFC 9457 {@code application/problem+json} answers; no JSON library needed for this shape.
+ * Every adapter that answers a problem of its own (the gateway's upstream faults) renders it here, so
+ * each problem Idem sends has the same shape and headers.
+ */
+public final class Problems {
 
-  static final String CONTENT_TYPE = "application/problem+json";
+  public static final String CONTENT_TYPE = "application/problem+json";
 
   private Problems() {}
 
-  static StoredResponse of(ProblemType problem, String detail) {
+  /** The problem with its type's status and title, and {@code detail} for this occurrence. */
+  public static StoredResponse of(ProblemType problem, String detail) {
     return of(problem, detail, null, Map.of());
   }
 
-  static StoredResponse of(ProblemType problem, String detail, Duration retryAfter) {
+  /** The same, with a {@code Retry-After} of {@code retryAfter} rounded up to whole seconds. */
+  public static StoredResponse of(ProblemType problem, String detail, Duration retryAfter) {
     return of(problem, detail, retryAfter, Map.of());
   }
 

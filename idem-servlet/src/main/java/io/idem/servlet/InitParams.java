@@ -3,7 +3,6 @@ package io.idem.servlet;
 import io.idem.Idempotency;
 import io.idem.http.HttpIdempotency;
 import io.idem.http.HttpIdempotencyConfig;
-import io.idem.http.HttpIdempotencyConfig.StorePolicy;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
 import java.time.Duration;
@@ -26,8 +25,6 @@ final class InitParams {
   static final String METHODS = "methods";
   /** Comma-separated path prefixes that require a key, e.g. {@code /payments,/orders}. */
   static final String REQUIRED_PATHS = "required-paths";
-  /** {@code below-500} or {@code everything}. */
-  static final String STORE_POLICY = "store-policy";
   static final String MAX_STORED_RESPONSE_BYTES = "max-stored-response-bytes";
   static final String MAX_REQUEST_BODY_BYTES = "max-request-body-bytes";
   /** {@code true} or {@code false}. */
@@ -36,6 +33,10 @@ final class InitParams {
   static final String IN_PROGRESS_RETRY_AFTER = "in-progress-retry-after-seconds";
   /** Whole seconds. */
   static final String UNAVAILABLE_RETRY_AFTER = "unavailable-retry-after-seconds";
+
+  private static final java.util.List<String> KNOWN = java.util.List.of(ENGINE_ATTRIBUTE, HEADER_NAME, NAMESPACE,
+      METHODS, REQUIRED_PATHS, MAX_STORED_RESPONSE_BYTES, MAX_REQUEST_BODY_BYTES, FAIL_OPEN, IN_PROGRESS_RETRY_AFTER,
+      UNAVAILABLE_RETRY_AFTER);
 
   private InitParams() {}
 
@@ -46,6 +47,12 @@ final class InitParams {
       throw new ServletException("IdempotencyFilter needs an io.idem.Idempotency engine in the servlet context "
           + "attribute \"" + attribute + "\" (set it in a ServletContextListener); found "
           + (engine == null ? "nothing" : engine.getClass().getName()));
+    }
+    for (String given : java.util.Collections.list(filter.getInitParameterNames())) {
+      if (!KNOWN.contains(given)) {
+        throw new ServletException("IdempotencyFilter: unknown init-param \"" + given + "\"; known: "
+            + String.join(", ", KNOWN) + " (what a failure does to the key is the engine's FailurePolicy)");
+      }
     }
     HttpIdempotencyConfig.Builder config = HttpIdempotencyConfig.custom();
     String name = null;
@@ -69,11 +76,6 @@ final class InitParams {
       String paths = filter.getInitParameter(name);
       if (paths != null) {
         config.requireKeyOnPaths(list(paths));
-      }
-      name = STORE_POLICY;
-      String policy = filter.getInitParameter(name);
-      if (policy != null) {
-        config.storePolicy(StorePolicy.valueOf(policy.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
       }
       name = MAX_STORED_RESPONSE_BYTES;
       String maxStored = filter.getInitParameter(name);

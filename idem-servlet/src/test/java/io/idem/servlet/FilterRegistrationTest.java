@@ -49,12 +49,23 @@ class FilterRegistrationTest {
 
   @Test
   void badInitParamStopsTheFilterNamingParameterAndValue() {
-    FilterConfig config = config(Map.of("store-policy", "sometimes"), Map.of("io.idem.Idempotency",
+    FilterConfig config = config(Map.of("max-stored-response-bytes", "lots"), Map.of("io.idem.Idempotency",
         Idempotency.create(MemoryStore.create())));
 
     assertThatThrownBy(() -> new IdempotencyFilter().init(config))
         .isInstanceOf(ServletException.class)
-        .hasMessageContaining("\"store-policy\" = \"sometimes\"");
+        .hasMessageContaining("\"max-stored-response-bytes\" = \"lots\"");
+  }
+
+  @Test
+  void unknownInitParamStopsTheFilterListingTheKnownOnes() {
+    // store-policy was removed: what a failure does is the engine's FailurePolicy now.
+    FilterConfig config = config(Map.of("store-policy", "everything"), Map.of("io.idem.Idempotency",
+        Idempotency.create(MemoryStore.create())));
+
+    assertThatThrownBy(() -> new IdempotencyFilter().init(config))
+        .isInstanceOf(ServletException.class)
+        .hasMessageContaining("unknown init-param \"store-policy\"").hasMessageContaining("fail-open");
   }
 
   @Test

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.idem.Idempotency;
 import io.idem.IdempotencyConfig;
+import io.idem.IdempotencyConfig.FailurePolicy;
 import io.idem.StoreUnavailableException;
 import io.idem.http.HttpIdempotencyConfig;
-import io.idem.http.HttpIdempotencyConfig.StorePolicy;
 import io.idem.memory.MemoryStore;
 import io.idem.testkit.ManualClock;
 import java.net.http.HttpResponse;
@@ -299,13 +299,13 @@ class IdempotencyFilterTest {
   }
 
   @Test
-  void storeEverythingModeReplaysServerErrors() throws Exception {
+  void storeFailurePolicyReplaysServerErrors() throws Exception {
     TestServlet servlet = new TestServlet((request, response, run) -> {
       response.setStatus(502);
       response.getWriter().write("upstream failed " + run);
     });
-    JettyServer jetty = start(servlet, IdempotencyConfig.ofDefaults(),
-        HttpIdempotencyConfig.custom().storePolicy(StorePolicy.EVERYTHING).build());
+    JettyServer jetty = start(servlet, IdempotencyConfig.custom().failurePolicy(FailurePolicy.STORE).build(),
+        HttpIdempotencyConfig.ofDefaults());
 
     Http.post(jetty.uri("/payments"), "key-1", "x");
     HttpResponse<String> retry = Http.post(jetty.uri("/payments"), "key-1", "x");
@@ -317,19 +317,21 @@ class IdempotencyFilterTest {
   }
 
   @Test
-  void storeEverythingModeAnswersRetryOfAThrowingHandlerWithStoredFailureProblem() throws Exception {
+  void storeFailurePolicyAnswersRetryOfAThrowingHandlerWithAGenericStoredFailureProblem() throws Exception {
     TestServlet servlet = new TestServlet((request, response, run) -> {
-      throw new IllegalStateException("boom");
+      throw new IllegalStateException("card 4242 declined by acquirer-internal-7");
     });
-    JettyServer jetty = start(servlet, IdempotencyConfig.ofDefaults(),
-        HttpIdempotencyConfig.custom().storePolicy(StorePolicy.EVERYTHING).build());
+    JettyServer jetty = start(servlet, IdempotencyConfig.custom().failurePolicy(FailurePolicy.STORE).build(),
+        HttpIdempotencyConfig.ofDefaults());
 
     Http.post(jetty.uri("/payments"), "key-1", "x");
     HttpResponse<String> retry = Http.post(jetty.uri("/payments"), "key-1", "x");
 
     assertThat(servlet.runs()).isEqualTo(1);
     assertThat(retry.statusCode()).isEqualTo(500);
-    assertThat(retry.body()).contains("https://idem.io/problems/stored-failure");
+    assertThat(retry.body()).contains("https://idem.io/problems/stored-failure")
+        .as("no exception class or message reaches the client").doesNotContain("IllegalStateException")
+        .doesNotContain("4242").doesNotContain("acquirer");
   }
 
   @Test
@@ -358,15 +360,25 @@ class IdempotencyFilterTest {
     assertThat(response.body()).isEqualTo("{\"run\":1,\"echo\":\"x\"}");
   }
 
+  /**
+   * The slow attempt finishes while the attempt that took its key over is still running: the only
+   * moment at which fencing decides anything. Had the slow attempt's result been stored, a retry
+   * would replay "run 1" instead of waiting for the takeover.
+   */
   @Test
-  void crashedAttemptLosesKeyAfterLeaseAndItsLateCompletionIsNotStored() throws Exception {
+  void attemptWhoseLeaseWasTakenOverCannotStoreItsResponseWhileTheTakeoverRuns() throws Exception {
     ManualClock clock = new ManualClock();
     CountDownLatch firstRunning = new CountDownLatch(1);
     CountDownLatch releaseFirst = new CountDownLatch(1);
+    CountDownLatch takeoverRunning = new CountDownLatch(1);
+    CountDownLatch releaseTakeover = new CountDownLatch(1);
     TestServlet servlet = new TestServlet((request, response, run) -> {
       if (run == 1) {
         firstRunning.countDown();
         releaseFirst.await(30, TimeUnit.SECONDS);
+      } else if (run == 2) {
+        takeoverRunning.countDown();
+        releaseTakeover.await(30, TimeUnit.SECONDS);
       }
       response.setStatus(201);
       response.getWriter().write("run " + run);
@@ -376,15 +388,22 @@ class IdempotencyFilterTest {
             .clock(clock).build(),
         HttpIdempotencyConfig.ofDefaults());
 
-    CompletableFuture<HttpResponse<String>> stuck = Http.postAsync(jetty.uri("/payments"), "key-1", "x");
+    CompletableFuture<HttpResponse<String>> slow = Http.postAsync(jetty.uri("/payments"), "key-1", "x");
     assertThat(firstRunning.await(30, TimeUnit.SECONDS)).isTrue();
     clock.advance(Duration.ofSeconds(11));
-    HttpResponse<String> takeover = Http.post(jetty.uri("/payments"), "key-1", "x");
+    CompletableFuture<HttpResponse<String>> takeover = Http.postAsync(jetty.uri("/payments"), "key-1", "x");
+    assertThat(takeoverRunning.await(30, TimeUnit.SECONDS)).as("the takeover's handler runs").isTrue();
+
     releaseFirst.countDown();
-    stuck.get(30, TimeUnit.SECONDS);
+    slow.get(30, TimeUnit.SECONDS);
+    HttpResponse<String> duringTakeover = Http.post(jetty.uri("/payments"), "key-1", "x");
+    releaseTakeover.countDown();
+    HttpResponse<String> takenOver = takeover.get(30, TimeUnit.SECONDS);
     HttpResponse<String> retry = Http.post(jetty.uri("/payments"), "key-1", "x");
 
-    assertThat(takeover.body()).isEqualTo("run 2");
+    assertThat(duringTakeover.statusCode()).as("the key is still the takeover's, not the slow attempt's result")
+        .isEqualTo(409);
+    assertThat(takenOver.body()).isEqualTo("run 2");
     assertThat(retry.body()).isEqualTo("run 2");
     assertThat(retry.headers().firstValue("Idempotent-Replayed")).contains("true");
     assertThat(servlet.runs()).isEqualTo(2);

@@ -1,6 +1,7 @@
 package io.idem.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.idem.Idempotency;
 import io.idem.http.HttpIdempotencyConfig;
@@ -10,6 +11,7 @@ import jakarta.servlet.ServletOutputStream;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -43,12 +45,11 @@ class StreamingAndAsyncTest {
     return jetty;
   }
 
-  private static void awaitFirstRun(TestServlet servlet) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (servlet.runs() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(servlet.runs()).as("the first request reached the servlet").isEqualTo(1);
+  private static void awaitFirstRun(TestServlet servlet) {
+    await("the first request reaching the servlet").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> servlet.runs() > 0);
+    assertThat(servlet.runs()).as("only the first request reached the servlet").isEqualTo(1);
   }
 
   private static byte[] chunk(int index) {

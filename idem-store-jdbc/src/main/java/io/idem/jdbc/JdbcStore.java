@@ -8,6 +8,7 @@ import io.idem.spi.BlockingStore;
 import io.idem.spi.LeaseExtendingStore;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
+import io.idem.spi.TransactionalCompletion;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,7 +48,7 @@ import javax.sql.DataSource;
  * <p>Expired rows are deleted in bounded batches by a daemon thread every
  * {@link JdbcStoreBuilder#cleanupInterval(Duration) cleanup interval}, safely from any number of instances;
  * {@link #close()} stops it. For the work and its record to commit together, see
- * {@link TransactionalIdempotency} and {@link #joinTransaction(Connection)}.
+ * {@link TransactionalIdempotency} and {@link #transactions()}.
  */
 public final class JdbcStore extends BlockingStore implements LeaseExtendingStore {
 
@@ -68,7 +69,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
   private final Duration timeout;
   private final int timeoutMillis;
   private final int queryTimeoutSeconds;
-  private final ThreadLocal<Connection> joined = new ThreadLocal<>();
+  private final JdbcTransactions transactions = new JdbcTransactions(this);
   private final ExpiredRecordCleaner cleaner;
   private volatile Sql sql;
 
@@ -136,15 +137,21 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(result, "result");
     long micros = micros(retention, "retention");
-    Connection transaction = joined.get();
-    if (transaction != null) {
-      try {
-        return complete(sql(transaction), transaction, key, token, result, micros);
-      } catch (SQLException e) {
-        throw SqlErrors.translate(storeName(), "complete", table, e);
-      }
-    }
     return call("complete", (sql, c) -> complete(sql, c, key, token, result, micros));
+  }
+
+  /** {@link #complete} on the caller's connection, inside its transaction: no commit. */
+  boolean completeOn(Connection transaction, IdempotencyKey key, LeaseToken token, byte[] result, Duration retention) {
+    Objects.requireNonNull(transaction, "transaction");
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(result, "result");
+    long micros = micros(retention, "retention");
+    try {
+      return complete(sql(transaction), transaction, key, token, result, micros);
+    } catch (SQLException e) {
+      throw SqlErrors.translate(storeName(), "complete", table, e);
+    }
   }
 
   private boolean complete(Sql sql, Connection c, IdempotencyKey key, LeaseToken token, byte[] result, long micros)
@@ -253,28 +260,12 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
   }
 
   /**
-   * Until the returned scope is closed, {@link #complete} calls made on this thread run on
-   * {@code connection}, inside the caller's transaction, and do not commit: the record commits or
-   * rolls back with the work's own writes. Every other operation keeps using its own connection, so
-   * leases stay visible to other instances at once. Reserve before joining (the lease must be
-   * committed), complete last (its row lock lasts until the commit). {@link TransactionalIdempotency}
-   * does all of this; use this directly to join a transaction someone else manages, e.g. Spring's
-   * through {@code DataSourceUtils.getConnection(dataSource)}.
+   * Transactions on this store's data source, for {@link io.idem.Idempotency#executeInTransaction}: the
+   * work's writes and the completed record commit together. {@link TransactionalIdempotency} is the
+   * shorthand.
    */
-  public JoinedTransaction joinTransaction(Connection connection) {
-    Objects.requireNonNull(connection, "connection");
-    if (joined.get() != null) {
-      throw new IllegalStateException("this thread has already joined a transaction to " + this);
-    }
-    joined.set(connection);
-    return joined::remove;
-  }
-
-  /** The scope of {@link #joinTransaction(Connection)}; closing it detaches the connection from the thread. */
-  @FunctionalInterface
-  public interface JoinedTransaction extends AutoCloseable {
-    @Override
-    void close();
+  public TransactionalCompletion<Connection> transactions() {
+    return transactions;
   }
 
   /**
@@ -346,7 +337,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
     }
   }
 
-  private Connection open() throws SQLException {
+  Connection open() throws SQLException {
     Connection connection = dataSource.getConnection();
     try {
       connection.setNetworkTimeout(DIRECT, timeoutMillis);

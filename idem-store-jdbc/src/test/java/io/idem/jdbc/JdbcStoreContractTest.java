@@ -2,7 +2,9 @@ package io.idem.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.idem.spi.IdempotencyStore;
+import io.idem.testkit.AsyncStoreContract;
 import io.idem.testkit.IdempotencyStoreContract;
+import io.idem.testkit.LeaseExtensionContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 
@@ -11,7 +13,8 @@ import org.junit.jupiter.api.TestInstance;
  * a pool of 16 connections, so that half the threads also wait for a connection.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class JdbcStoreContractTest extends IdempotencyStoreContract {
+abstract class JdbcStoreContractTest extends IdempotencyStoreContract
+    implements LeaseExtensionContract, AsyncStoreContract {
 
   static final int POOL_SIZE = 16;
 
@@ -39,7 +42,7 @@ abstract class JdbcStoreContractTest extends IdempotencyStoreContract {
    * start, and on a loaded two-core CI machine a round trip plus a pause has exceeded 600 ms.
    */
   @Override
-  protected java.time.Duration shortLease() {
+  public java.time.Duration shortLease() {
     return java.time.Duration.ofMillis(1_200);
   }
 

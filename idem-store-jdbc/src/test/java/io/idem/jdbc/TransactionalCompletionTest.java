@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.idem.Completion;
 import io.idem.Fingerprint;
 import io.idem.Idempotency;
 import io.idem.IdempotencyConfig;
 import io.idem.IdempotencyKey;
+import io.idem.LeaseLostException;
 import io.idem.LeaseToken;
 import io.idem.Outcome;
 import io.idem.ResultCodec;
@@ -19,7 +21,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,7 +71,7 @@ abstract class TransactionalCompletionTest {
     IdempotencyKey key = IdempotencyKey.of(namespace, "commit");
     Outcome<String> first = transactional.execute(key, Fingerprint.of("pay 10"), c -> pay(c, "commit", 10),
         ResultCodec.utf8());
-    assertThat(first).isEqualTo(new Outcome.Executed<>("paid commit", true));
+    assertThat(first).isEqualTo(new Outcome.Executed<>("paid commit", Completion.STORED));
     assertThat(amount("commit")).isEqualTo(10);
     assertThat(store.find(key)).get().isInstanceOf(StoredRecord.Completed.class);
 
@@ -102,6 +111,50 @@ abstract class TransactionalCompletionTest {
     }, ResultCodec.utf8())).isInstanceOf(LeaseLostException.class);
     assertThat(amount("lost")).as("the payment row").isNull();
     assertThat(store.complete(key, newHolder, new byte[] {1}, Duration.ofMinutes(1))).isTrue();
+  }
+
+  @Test
+  void concurrentFailuresOnAPoolOfTwoNeverWaitForASecondConnection() throws Exception {
+    // Regression: a failed attempt used to release its key while still holding its transaction's
+    // connection, so N failures on a pool of N waited out the pool timeout and left their keys held.
+    try (HikariDataSource two = Pools.pool(jdbcUrl(), 2);
+        JdbcStore small = JdbcStore.builder(two).cleanupInterval(Duration.ZERO).build();
+        Idempotency smallEngine = Idempotency.create(small, IdempotencyConfig.custom()
+            .heartbeat(IdempotencyConfig.HeartbeatMode.OFF).build())) {
+      TransactionalIdempotency onTwo = TransactionalIdempotency.create(smallEngine);
+      CyclicBarrier bothInside = new CyclicBarrier(2);
+      ExecutorService callers = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<Throwable>> failures = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          IdempotencyKey key = IdempotencyKey.of(namespace, "pool-" + i);
+          int n = i;
+          failures.add(callers.submit(() -> {
+            try {
+              onTwo.execute(key, Fingerprint.of("pay " + n), c -> {
+                pay(c, "pool-" + n, n);
+                bothInside.await(10, TimeUnit.SECONDS); // both connections are held now
+                throw new IllegalStateException("declined " + n);
+              }, ResultCodec.utf8());
+              return null;
+            } catch (RuntimeException e) {
+              return e;
+            }
+          }));
+        }
+        for (Future<Throwable> failure : failures) {
+          Throwable thrown = failure.get(60, TimeUnit.SECONDS);
+          assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("declined");
+          assertThat(thrown.getSuppressed()).as("no store failure while settling").isEmpty();
+        }
+      } finally {
+        callers.shutdownNow();
+      }
+      for (int i = 0; i < 8; i++) {
+        assertThat(small.find(IdempotencyKey.of(namespace, "pool-" + i))).as("key %d released", i).isEmpty();
+        assertThat(amount("pool-" + i)).as("payment %d rolled back", i).isNull();
+      }
+    }
   }
 
   @Test

@@ -1,11 +1,13 @@
 package io.idem.memory;
 
 import io.idem.spi.IdempotencyStore;
+import io.idem.testkit.AsyncStoreContract;
 import io.idem.testkit.IdempotencyStoreContract;
+import io.idem.testkit.LeaseExtensionContract;
 import io.idem.testkit.ManualClock;
 import java.time.Duration;
 
-class MemoryStoreContractTest extends IdempotencyStoreContract {
+class MemoryStoreContractTest extends IdempotencyStoreContract implements LeaseExtensionContract, AsyncStoreContract {
 
   private final ManualClock clock = new ManualClock();
 
@@ -15,7 +17,7 @@ class MemoryStoreContractTest extends IdempotencyStoreContract {
   }
 
   @Override
-  protected void elapse(Duration duration) {
+  public void elapse(Duration duration) {
     clock.advance(duration);
   }
 }

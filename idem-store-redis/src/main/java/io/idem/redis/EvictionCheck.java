@@ -1,6 +1,11 @@
 package io.idem.redis;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether a server's memory settings can evict Idem's records. Every Idem key carries a TTL, so the
@@ -11,8 +16,36 @@ import java.util.Optional;
 final class EvictionCheck {
 
   static final String SAFE_POLICY = "noeviction";
+  // Logged under the store's name: that is the logger users look for (and may have configured).
+  private static final Logger LOG = LoggerFactory.getLogger(RedisStore.class);
 
   private EvictionCheck() {}
+
+  /**
+   * Reads {@code maxmemory-policy} and {@code maxmemory} from every master, logs a warning for each
+   * one that could evict, and returns the warnings. A master that will not tell (CONFIG renamed or
+   * disabled, say) is logged at INFO and skipped: the policy is advice, not a reason to refuse to start.
+   */
+  static List<String> run(BoundedCommands commands) {
+    List<String> warnings = new ArrayList<>();
+    for (RedisBackend.Node node : commands.masters("start")) {
+      Map<String, String> config;
+      try {
+        config = BoundedCommands.await("start",
+            commands.call("start", null, () -> node.commands().configGet("maxmemory-policy", "maxmemory")));
+      } catch (RuntimeException e) {
+        LOG.info("Could not read maxmemory-policy from Redis {} ({}). Make sure it is noeviction: an evicted"
+            + " Idem record lets a retry run the request twice.", node.name(), e.getMessage());
+        continue;
+      }
+      warningFor(node.name(), config.get("maxmemory-policy"), parseMaxmemory(config.get("maxmemory")))
+          .ifPresent(warning -> {
+            LOG.warn(warning);
+            warnings.add(warning);
+          });
+    }
+    return List.copyOf(warnings);
+  }
 
   /** The warning to log for this server, or empty when it cannot evict Idem's keys. */
   static Optional<String> warningFor(String node, String policy, long maxmemoryBytes) {

@@ -1,14 +1,17 @@
 package io.idem.redis;
 
 import io.idem.spi.IdempotencyStore;
+import io.idem.testkit.AsyncStoreContract;
 import io.idem.testkit.IdempotencyStoreContract;
+import io.idem.testkit.LeaseExtensionContract;
 import org.junit.jupiter.api.AfterAll;
 
 /**
  * The contract on one store per test class: connecting once instead of per test keeps the suites
  * lean, and every contract test works in its own namespace anyway.
  */
-abstract class SharedStoreContract extends IdempotencyStoreContract {
+abstract class SharedStoreContract extends IdempotencyStoreContract
+    implements LeaseExtensionContract, AsyncStoreContract {
 
   private static RedisStore shared;
 

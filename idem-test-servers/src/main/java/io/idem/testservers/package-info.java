@@ -15,6 +15,8 @@
  *       <td>{@code IDEM_TEST_MARIADB_URL=jdbc:mariadb://host:port/db?user=..}</td></tr>
  *   <tr><td>{@link io.idem.testservers.NatsServer}</td><td>Debian's nats-server with JetStream</td>
  *       <td>{@code IDEM_TEST_NATS_URL=nats://host:port}</td></tr>
+ *   <tr><td>{@link io.idem.testservers.NatsCluster}</td><td>three nats-server nodes, one JetStream cluster</td>
+ *       <td>{@code IDEM_TEST_NATS_CLUSTER_URL=nats://a:port,nats://b:port,..}</td></tr>
  * </table>
  *
  * <p>Rules every helper keeps:

@@ -58,8 +58,20 @@ class TestServersTest {
       socket.setSoTimeout(5_000);
       String info = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
           .readLine();
-      assertThat(info).startsWith("INFO ").contains("\"jetstream\":true");
+      assertThat(info).startsWith("INFO ").contains("\"jetstream\":true").contains("\"max_payload\":2097152");
       assertThat(server.url()).isEqualTo("nats://127.0.0.1:" + server.port());
+      assertThat(server.inMsgs()).as("the monitoring endpoint answers").isZero();
+    }
+  }
+
+  @Test
+  void natsClusterFormsOneJetStreamMetaGroupOfThreeNodes() {
+    try (NatsCluster cluster = NatsCluster.start()) {
+      assertThat(cluster.nodes()).hasSize(3);
+      assertThat(cluster.url().split(",")).hasSize(3);
+      for (NatsServer node : cluster.nodes()) {
+        assertThat(node.monitor("/jsz")).contains("\"cluster_size\": 3");
+      }
     }
   }
 

@@ -24,11 +24,15 @@ import org.junit.jupiter.api.Test;
  * The contract every {@link IdempotencyStore} passes, against its real backend. A store module adds
  * one short subclass that starts the backend and implements {@link #createStore()}.
  *
+ * <p>Optional capabilities have contracts of their own, as interfaces a subclass implements when its
+ * store has the capability: {@link LeaseExtensionContract} ({@link LeaseExtendingStore}) and
+ * {@link AsyncStoreContract} (the asynchronous calls; every built-in store runs it).
+ *
  * <p>Each test works in a fresh random namespace, so a subclass may share one store or server
  * across tests. Expiry is driven through {@link #elapse(Duration)}: stores on a server clock sleep
  * (the default), stores on an injected clock advance it.
  */
-public abstract class IdempotencyStoreContract {
+public abstract class IdempotencyStoreContract implements StoreFixture {
 
   /** Long enough that no live lease expires during a test. */
   protected static final Duration LONG = Duration.ofMinutes(5);
@@ -44,8 +48,14 @@ public abstract class IdempotencyStoreContract {
     store.close();
   }
 
+  @Override
+  public IdempotencyStore store() {
+    return store;
+  }
+
   /** Lets {@code duration} pass for the store's clock. */
-  protected void elapse(Duration duration) {
+  @Override
+  public void elapse(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {
@@ -55,7 +65,8 @@ public abstract class IdempotencyStoreContract {
   }
 
   /** A lease that expiry tests wait out; short, but long enough for a few round trips to the backend. */
-  protected Duration shortLease() {
+  @Override
+  public Duration shortLease() {
     return Duration.ofMillis(600);
   }
 
@@ -82,27 +93,17 @@ public abstract class IdempotencyStoreContract {
     }
   }
 
-  protected IdempotencyKey key(String key) {
+  @Override
+  public IdempotencyKey key(String key) {
     return IdempotencyKey.of(namespace, "tenant", key);
   }
 
   protected static Fingerprint fingerprint(String request) {
-    return Fingerprint.of(request);
+    return StoreFixture.fingerprint(request);
   }
 
-  protected LeaseToken acquire(IdempotencyKey key, Fingerprint fingerprint, Duration lease) {
-    LeaseToken token = LeaseToken.random();
-    Reservation reservation = store.reserve(key, fingerprint, token, lease);
-    assertThat(reservation).as("reserve of a free key").isEqualTo(new Reservation.Acquired(token));
-    return token;
-  }
-
-  protected LeaseToken acquire(IdempotencyKey key) {
-    return acquire(key, fingerprint("request"), LONG);
-  }
-
-  private void elapsePast(Duration lease) {
-    elapse(lease.plus(lease.dividedBy(2)).plusMillis(50));
+  protected static byte[] bytes(String text) {
+    return StoreFixture.bytes(text);
   }
 
   @Nested
@@ -307,39 +308,6 @@ public abstract class IdempotencyStoreContract {
   }
 
   @Nested
-  class Extend {
-
-    @Test
-    void extendKeepsLeaseAlivePastItsFirstExpiry() {
-      LeaseExtendingStore extending = extendingStore();
-      Duration lease = shortLease();
-      LeaseToken token = acquire(key("k"), fingerprint("a"), lease);
-      elapse(lease.dividedBy(2));
-      assertThat(extending.extend(key("k"), token, lease.multipliedBy(4))).isTrue();
-      elapsePast(lease);
-      assertThat(store.reserve(key("k"), fingerprint("a"), LeaseToken.random(), LONG))
-          .isEqualTo(new Reservation.Found(new StoredRecord.InProgress(fingerprint("a"))));
-      assertThat(store.complete(key("k"), token, bytes("r"), LONG)).isTrue();
-    }
-
-    @Test
-    void extendWithWrongTokenReturnsFalse() {
-      LeaseExtendingStore extending = extendingStore();
-      acquire(key("k"));
-      assertThat(extending.extend(key("k"), LeaseToken.random(), LONG)).isFalse();
-    }
-
-    @Test
-    void extendOfCompletedRecordReturnsFalseAndKeepsIt() {
-      LeaseExtendingStore extending = extendingStore();
-      LeaseToken token = acquire(key("k"), fingerprint("a"), LONG);
-      store.complete(key("k"), token, bytes("r"), LONG);
-      assertThat(extending.extend(key("k"), token, LONG)).isFalse();
-      assertThat(store.find(key("k"))).contains(new StoredRecord.Completed(fingerprint("a"), bytes("r")));
-    }
-  }
-
-  @Nested
   class DeleteAndPurge {
 
     @Test
@@ -453,9 +421,5 @@ public abstract class IdempotencyStoreContract {
     assumeTrue(store instanceof LeaseExtendingStore,
         () -> store.getClass().getSimpleName() + " cannot extend leases (not a LeaseExtendingStore)");
     return (LeaseExtendingStore) store;
-  }
-
-  protected static byte[] bytes(String text) {
-    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 }

@@ -1,0 +1,24 @@
+package io.idem.nats;
+
+import io.idem.testservers.NatsCluster;
+import java.time.Duration;
+
+/**
+ * The full store contract against a real three-node JetStream cluster, on a bucket of three replicas
+ * (or the cluster {@code IDEM_TEST_NATS_CLUSTER_URL} names).
+ */
+class NatsClusterContractTest extends SharedStoreContract {
+
+  static final Duration CLUSTER_SHORT_LEASE = Duration.ofMillis(1200);
+
+  @Override
+  NatsStore openSharedStore() {
+    return NatsStore.builder(NatsCluster.sharedUrl()).bucket("idem-r3").replicas(3).build();
+  }
+
+  /** Each write is a raft round among three processes on a shared CI machine: leases get room for that. */
+  @Override
+  public Duration shortLease() {
+    return CLUSTER_SHORT_LEASE;
+  }
+}
