@@ -47,8 +47,9 @@ public final class DemoMain {
     }
     try {
       DemoServer server = DemoServer.start(options);
-      out.println("Idem payments demo on http://localhost:" + server.port() + " (store " + StoreUri.redact(options.store())
-          + ", lease " + options.lease() + ", retention " + options.retention() + ")");
+      out.println("Idem payments demo on http://localhost:" + server.port() + " (store "
+          + StoreUri.redact(options.store()) + ", lease " + Durations.format(options.lease()) + ", retention "
+          + Durations.format(options.retention()) + ")");
       return new StartResult(server, 0);
     } catch (Exception e) {
       err.println("idem-demo: could not start: " + e.getMessage());

@@ -4,8 +4,6 @@ import io.idem.storeuri.StoreUri;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The demo's command line: {@code --port N}, {@code --store URI}, {@code --lease DURATION},
@@ -30,8 +28,6 @@ public record DemoOptions(int port, String store, Duration lease, Duration reten
       "  --retention DURATION  how long a response is kept for replay, e.g. 24h (env IDEM_RETENTION, default 24h)",
       "  --help                print this and exit");
 
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
-
   /** A flag the demo cannot accept; {@link DemoMain} prints the message and exits with status 2. */
   static final class UsageException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -46,7 +42,8 @@ public record DemoOptions(int port, String store, Duration lease, Duration reten
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
     if (retention.compareTo(lease) < 0) {
-      throw new IllegalArgumentException("retention (" + retention + ") must be at least the lease (" + lease + ")");
+      throw new IllegalArgumentException("retention (" + Durations.format(retention) + ") must be at least the lease ("
+          + Durations.format(lease) + ")");
     }
   }
 
@@ -63,12 +60,20 @@ public record DemoOptions(int port, String store, Duration lease, Duration reten
     return new DemoOptions(port, newStore, lease, retention);
   }
 
+  /** A raw value and where it came from ({@code --lease} or {@code IDEM_LEASE}), for messages. */
+  private record Setting(String source, String value) {
+    static Setting fromEnv(Map<String, String> env, String variable) {
+      String value = env.get(variable);
+      return value == null ? null : new Setting(variable, value);
+    }
+  }
+
   /** Reads flags over environment variables; {@code null} means {@code --help} was asked for. */
   static DemoOptions parse(String[] args, Map<String, String> env) throws UsageException {
-    String port = env.get("IDEM_PORT");
-    String store = env.get("IDEM_STORE");
-    String lease = env.get("IDEM_LEASE");
-    String retention = env.get("IDEM_RETENTION");
+    Setting port = Setting.fromEnv(env, "IDEM_PORT");
+    Setting store = Setting.fromEnv(env, "IDEM_STORE");
+    Setting lease = Setting.fromEnv(env, "IDEM_LEASE");
+    Setting retention = Setting.fromEnv(env, "IDEM_RETENTION");
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
@@ -93,56 +98,60 @@ public record DemoOptions(int port, String store, Duration lease, Duration reten
         default -> throw new UsageException("unknown option " + arg);
       }
     }
-    Duration leaseDuration = lease == null ? DEFAULT_LEASE : duration("--lease", lease);
-    Duration retentionDuration = retention == null ? DEFAULT_RETENTION : duration("--retention", retention);
+    Duration leaseDuration = lease == null ? DEFAULT_LEASE : duration(lease.source(), lease.value());
+    Duration retentionDuration = retention == null
+        ? DEFAULT_RETENTION : duration(retention.source(), retention.value());
     if (retentionDuration.compareTo(leaseDuration) < 0) {
-      throw new UsageException("--retention " + retention + " is shorter than --lease " + lease
+      throw new UsageException(describe(retention, "the retention", retentionDuration) + " is shorter than "
+          + describe(lease, "the lease", leaseDuration)
           + ": a response must be kept at least as long as a request may run");
     }
     return new DemoOptions(port == null ? DEFAULT_PORT : port(port), store == null ? DEFAULT_STORE : store(store),
         leaseDuration, retentionDuration);
   }
 
-  private static String required(String name, String value) throws UsageException {
+  /** {@code --lease 2s}, {@code IDEM_LEASE=2s}, or {@code the lease (60s by default)}. */
+  private static String describe(Setting setting, String what, Duration value) {
+    if (setting == null) {
+      return what + " (" + Durations.format(value) + " by default)";
+    }
+    return setting.source().startsWith("--") ? setting.source() + " " + setting.value().trim()
+        : setting.source() + "=" + setting.value().trim();
+  }
+
+  private static Setting required(String name, String value) throws UsageException {
     if (value == null || value.isBlank()) {
       throw new UsageException(name + " needs a value");
     }
-    return value.trim();
+    return new Setting(name, value.trim());
   }
 
-  private static int port(String value) throws UsageException {
+  private static int port(Setting setting) throws UsageException {
     try {
-      int port = Integer.parseInt(value.trim());
+      int port = Integer.parseInt(setting.value().trim());
       if (port >= 0 && port <= 65535) {
         return port;
       }
     } catch (NumberFormatException e) {
       // reported below with the value
     }
-    throw new UsageException("--port must be a number from 0 to 65535, was \"" + value + "\"");
+    throw new UsageException(setting.source() + " must be a number from 0 to 65535, was \"" + setting.value() + "\"");
   }
 
-  private static String store(String value) throws UsageException {
+  private static String store(Setting setting) throws UsageException {
     try {
-      return StoreUri.check(value);
+      return StoreUri.check(setting.value());
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--store must be one of " + StoreUri.FORMS + ", was \"" + StoreUri.redact(value) + "\"");
+      throw new UsageException(setting.source() + " must be one of " + StoreUri.FORMS + ", was \""
+          + StoreUri.redact(setting.value()) + "\"");
     }
   }
 
   static Duration duration(String name, String value) throws UsageException {
-    Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
+    Duration duration = Durations.parse(value);
+    if (duration == null) {
       throw new UsageException(name + " must be a duration like 500ms, 2s, 5m, 24h or 1d, was \"" + value + "\"");
     }
-    long amount = Long.parseLong(m.group(1));
-    Duration duration = switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      case "h" -> Duration.ofHours(amount);
-      default -> Duration.ofDays(amount);
-    };
     if (duration.toMillis() < 1) {
       throw new UsageException(name + " must be at least 1ms, was \"" + value + "\"");
     }

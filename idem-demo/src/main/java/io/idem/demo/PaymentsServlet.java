@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code GET /payments/{id}} shows one. The handler knows nothing about idempotency: the filter in
  * front of it does all of that.
  */
-final class PaymentsServlet extends HttpServlet {
+final class PaymentsServlet extends RouteServlet {
   private static final long serialVersionUID = 1L;
 
   static final long MAX_DELAY_MS = 600_000;
@@ -28,26 +28,34 @@ final class PaymentsServlet extends HttpServlet {
   private static final Pattern CURRENCY = Pattern.compile("[A-Za-z]{3}");
   private static final Set<String> FIELDS = Set.of("amount", "currency", "delay_ms", "fail", "description");
 
-  private final transient ObjectMapper json;
   private final transient Ledger ledger;
 
   PaymentsServlet(ObjectMapper json, Ledger ledger) {
-    this.json = json;
+    super(json);
     this.ledger = ledger;
+  }
+
+  /** {@code /payments} lists and creates; {@code /payments/{id}} only shows. */
+  @Override
+  List<String> methods(HttpServletRequest request) {
+    return isCollection(request) ? List.of("GET", "POST") : List.of("GET");
+  }
+
+  private static boolean isCollection(HttpServletRequest request) {
+    return request.getPathInfo() == null || request.getPathInfo().equals("/");
   }
 
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    if (request.getPathInfo() != null && !request.getPathInfo().equals("/")) {
-      DemoProblems.send(json, response, 405, "method-not-allowed", "Method not allowed",
-          "POST goes to /payments");
-      return;
-    }
     JsonNode body;
     try {
       body = json.readTree(request.getInputStream());
     } catch (JsonProcessingException e) {
       invalid(response, "the body is not valid JSON: " + e.getOriginalMessage());
+      return;
+    } catch (IOException e) {
+      // Reached only without Idem in front (Idem reads the body first): keep server internals out.
+      invalid(response, "the body could not be read: it ended before its Content-Length or arrived too slowly");
       return;
     }
     String error = validate(body);
@@ -61,12 +69,12 @@ final class PaymentsServlet extends HttpServlet {
         Thread.sleep(delay);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        DemoProblems.send(json, response, 503, "interrupted", "Interrupted", "the server is shutting down");
+        DemoProblem.INTERRUPTED.send(json, response, "the server is shutting down");
         return;
       }
     }
     if (body.path("fail").asBoolean(false)) {
-      DemoProblems.send(json, response, 500, "payment-failed", "Payment failed",
+      DemoProblem.PAYMENT_FAILED.send(json, response,
           "the payment failed as requested by \"fail\": true; nothing was created, a retry runs again");
       return;
     }
@@ -82,8 +90,8 @@ final class PaymentsServlet extends HttpServlet {
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
     String path = request.getPathInfo();
-    response.setContentType("application/json");
-    if (path == null || path.equals("/")) {
+    if (isCollection(request)) {
+      response.setContentType("application/json");
       ArrayNode payments = json.createArrayNode();
       ledger.list(tenant(request)).forEach(p -> payments.add(toJson(p)));
       response.getOutputStream().write(json.writeValueAsBytes(payments));
@@ -92,10 +100,10 @@ final class PaymentsServlet extends HttpServlet {
     String id = path.substring(1);
     var payment = ledger.find(tenant(request), id);
     if (payment.isEmpty()) {
-      DemoProblems.send(json, response, 404, "payment-not-found", "Payment not found",
-          "no payment " + id + " for this tenant");
+      DemoProblem.PAYMENT_NOT_FOUND.send(json, response, "no payment " + id + " for this tenant");
       return;
     }
+    response.setContentType("application/json");
     response.getOutputStream().write(json.writeValueAsBytes(toJson(payment.get())));
   }
 
@@ -139,7 +147,7 @@ final class PaymentsServlet extends HttpServlet {
   }
 
   private void invalid(HttpServletResponse response, String detail) throws IOException {
-    DemoProblems.send(json, response, 400, "invalid-payment", "Invalid payment request", detail);
+    DemoProblem.INVALID_PAYMENT.send(json, response, detail);
   }
 
   private ObjectNode toJson(Payment payment) {

@@ -67,12 +67,45 @@ class DemoOptionsTest {
         .doesNotContain("\tat ");
   }
 
-  @Test
-  void badEnvironmentVariableExitsWithStatus2() {
-    DemoMain.StartResult result = run(Map.of("IDEM_RETENTION", "forever"));
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "IDEM_RETENTION | forever           | IDEM_RETENTION must be a duration",
+      "IDEM_PORT      | abc               | IDEM_PORT must be a number from 0 to 65535, was \"abc\"",
+      "IDEM_LEASE     | 0ms               | IDEM_LEASE must be at least 1ms",
+      "IDEM_STORE     | mongodb://u:pw@db | IDEM_STORE must be one of memory:"})
+  void badEnvironmentVariableExitsWithStatus2NamingTheVariable(String variable, String value, String message) {
+    DemoMain.StartResult result = run(Map.of(variable, value));
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--retention must be a duration");
+    String printed = err.toString(StandardCharsets.UTF_8);
+    assertThat(printed).contains(message).doesNotContain("--" + variable.substring(5).toLowerCase() + " must")
+        .doesNotContain(":pw@");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--retention 1s                 |                     | --retention 1s is shorter than the lease (60s by default)",
+      "--retention 1s --lease 2s      |                     | --retention 1s is shorter than --lease 2s",
+      "--lease 2d                     |                     | the retention (24h by default) is shorter than --lease 2d",
+      "--lease 2m                     | IDEM_RETENTION=90s  | IDEM_RETENTION=90s is shorter than --lease 2m"})
+  void retentionShorterThanTheLeaseNamesBothValuesAsGiven(String args, String env, String message) {
+    Map<String, String> environment = env == null ? Map.of() : Map.of(env.split("=")[0], env.split("=")[1]);
+
+    DemoMain.StartResult result = run(environment, args.trim().split("\\s+"));
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains(message).doesNotContain("null").doesNotContain("PT");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "500ms | 500ms", "1s | 1s", "60s | 60s", "1m | 60s", "90s | 90s", "2m | 2m", "1h | 60m", "24h | 24h",
+      "1d | 24h", "48h | 2d", "1500ms | 1500ms", "36h | 36h"})
+  void durationsArePrintedTheWayFlagsTakeThem(String flag, String printed) throws Exception {
+    String formatted = Durations.format(DemoOptions.duration("--lease", flag));
+
+    assertThat(formatted).isEqualTo(printed);
+    assertThat(Durations.parse(formatted)).isEqualTo(Durations.parse(flag));
   }
 
   @Test
@@ -91,7 +124,29 @@ class DemoOptionsTest {
 
     assertThat(result.server()).isNull();
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("could not start").doesNotContain("secret");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("could not start: cannot reach the store "
+        + "jdbc:postgresql://127.0.0.1:1/idem?user=u&password=***&connectTimeout=2: connection refused")
+        .doesNotContain("secret").doesNotContain("Exception");
+  }
+
+  @Test
+  void unreachableRedisIsOneCleanLineWithThePasswordRedacted() {
+    DemoMain.StartResult result = run(Map.of(), "--port", "0", "--store", "redis://:secret@127.0.0.1:1");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .isEqualTo("idem-demo: could not start: cannot reach the store redis://:***@127.0.0.1:1: connection refused");
+  }
+
+  @Test
+  void portInUseExitsWithStatus1NamingThePort() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+      DemoMain.StartResult result = run(Map.of(), "--port", Integer.toString(taken.getLocalPort()));
+
+      assertThat(result.exitCode()).isEqualTo(1);
+      assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo(
+          "idem-demo: could not start: cannot listen on port " + taken.getLocalPort() + ": the address is already in use");
+    }
   }
 
   @Test
@@ -99,7 +154,8 @@ class DemoOptionsTest {
     DemoMain.StartResult result = run(Map.of(), "--port", "0");
     try (DemoServer server = result.server()) {
       assertThat(new DemoClient(server.port()).get(null, "/healthz").statusCode()).isEqualTo(200);
-      assertThat(out.toString(StandardCharsets.UTF_8)).contains("http://localhost:" + server.port());
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("http://localhost:" + server.port())
+          .contains("(store memory:, lease 60s, retention 24h)");
     }
   }
 }

@@ -7,29 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The demo's fixed interface on the in-memory store, as the curl walkthrough in docs/http.md uses it. */
-class PaymentsDemoTest {
+class PaymentsDemoTest extends RunningMemoryDemo {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static DemoServer server;
-  private static DemoClient client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = DemoServer.start(DemoOptions.defaults().withPort(0));
-    client = new DemoClient(server.port());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
 
   private static JsonNode json(HttpResponse<String> response) throws Exception {
     return JSON.readTree(response.body());

@@ -86,6 +86,11 @@ public record GatewayOptions(int port, URI upstream, List<Route> routes, String 
         upstreamTimeout, namespace);
   }
 
+  public GatewayOptions withAdminPort(int newAdminPort) {
+    return new GatewayOptions(port, upstream, routes, store, lease, retention, requireKey, tenant, newAdminPort,
+        upstreamTimeout, namespace);
+  }
+
   /** Reads flags over environment variables; {@code null} means {@code --help} was asked for. */
   static GatewayOptions parse(String[] args, Map<String, String> env) throws CommandLine.UsageException {
     CommandLine line = CommandLine.parse(args, env, FLAGS, REPEATABLE);

@@ -20,6 +20,8 @@ final class ClientConnectionLimit implements Connection.Listener {
   private final int max;
   private final Executor executor;
   private final ConcurrentHashMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
+  /** Each connection's client, kept because a closed endpoint no longer knows its remote address. */
+  private final ConcurrentHashMap<Connection, InetAddress> clients = new ConcurrentHashMap<>();
 
   ClientConnectionLimit(int max, Executor executor) {
     this.max = max;
@@ -32,6 +34,7 @@ final class ClientConnectionLimit implements Connection.Listener {
     if (client == null) {
       return;
     }
+    clients.put(connection, client);
     int count = open.merge(client, 1, Integer::sum);
     if (count > max) {
       LOG.debug("closing a connection from {}: it has {} open, the limit is {}", client, count - 1, max);
@@ -42,15 +45,10 @@ final class ClientConnectionLimit implements Connection.Listener {
 
   @Override
   public void onClosed(Connection connection) {
-    InetAddress client = client(connection);
+    InetAddress client = clients.remove(connection);
     if (client != null) {
       open.computeIfPresent(client, (address, count) -> count == 1 ? null : count - 1);
     }
-  }
-
-  /** Open connections of one client, for tests. */
-  int openConnections(InetAddress client) {
-    return open.getOrDefault(client, 0);
   }
 
   private static InetAddress client(Connection connection) {

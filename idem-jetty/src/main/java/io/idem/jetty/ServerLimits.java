@@ -234,7 +234,8 @@ public final class ServerLimits {
 
     /** The methods the server serves, for the {@code Allow} header of the 405 that TRACE and TRACK get. */
     public Builder allowedMethods(String... methods) {
-      Set<String> upper = Arrays.stream(methods).map(m -> m.trim().toUpperCase(Locale.ROOT)).collect(Collectors.toSet());
+      Set<String> upper = Arrays.stream(methods).map(m -> m.trim().toUpperCase(Locale.ROOT))
+          .collect(Collectors.toSet());
       if (upper.isEmpty() || upper.stream().anyMatch(m -> m.isEmpty() || REFUSED_METHODS.contains(m))) {
         throw new IllegalArgumentException("allowedMethods must be non-empty method names other than TRACE and "
             + "TRACK, was " + Arrays.toString(methods));

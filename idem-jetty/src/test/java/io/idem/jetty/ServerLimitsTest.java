@@ -169,6 +169,14 @@ class ServerLimitsTest {
   }
 
   @Test
+  void closedConnectionsGiveTheirPlaceBack() throws Exception {
+    start(quick().maxConnectionsPerClient(2).build(), new ReadingHandler(0));
+    for (int i = 0; i < 10; i++) {
+      assertThat(exchange(post(2) + "ok")).as("connection %d", i).startsWith("HTTP/1.1 200 ");
+    }
+  }
+
+  @Test
   void traceAndTrackAre405ProblemsThatEchoNothing() throws Exception {
     start(quick().allowedMethods("GET", "POST").build(), new ReadingHandler(0));
     for (String method : List.of("TRACE", "TRACK", "trace")) {
@@ -202,9 +210,10 @@ class ServerLimitsTest {
   }
 
   private String exchange(String request) throws IOException {
-    SocketClient client = client("127.0.0.1");
-    client.send(request);
-    return client.readToEnd();
+    try (SocketClient client = new SocketClient("127.0.0.1", port)) {
+      client.send(request);
+      return client.readToEnd();
+    }
   }
 
   @Test

@@ -1,0 +1,53 @@
+package io.idem.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * The demo's own RFC 9457 answers (Idem's are written by the filter, the server's by idem-jetty).
+ * Each type is listed in docs/http.md; {@code DemoProblemDocsTest} keeps the two in step.
+ */
+enum DemoProblem {
+
+  INVALID_PAYMENT(400, "invalid-payment", "Invalid payment request"),
+  UNAUTHORIZED(401, "unauthorized", "Unauthorized"),
+  NOT_FOUND(404, "not-found", "Not found"),
+  PAYMENT_NOT_FOUND(404, "payment-not-found", "Payment not found"),
+  METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
+  PAYMENT_FAILED(500, "payment-failed", "Payment failed"),
+  INTERRUPTED(503, "interrupted", "Interrupted");
+
+  static final String BASE = "https://idem.io/problems/demo/";
+
+  private final int status;
+  private final String type;
+  private final String title;
+
+  DemoProblem(int status, String slug, String title) {
+    this.status = status;
+    this.type = BASE + slug;
+    this.title = title;
+  }
+
+  int status() {
+    return status;
+  }
+
+  String type() {
+    return type;
+  }
+
+  void send(ObjectMapper json, HttpServletResponse response, String detail) throws IOException {
+    ObjectNode problem = json.createObjectNode()
+        .put("type", type)
+        .put("title", title)
+        .put("status", status)
+        .put("detail", detail);
+    response.setStatus(status);
+    response.setContentType("application/problem+json");
+    response.setHeader("Cache-Control", "no-store");
+    response.getOutputStream().write(json.writeValueAsBytes(problem));
+  }
+}

@@ -1,0 +1,2 @@
+/** Shared by the web filters and the method interceptor; not an API. */
+package io.idem.spring.internal;
