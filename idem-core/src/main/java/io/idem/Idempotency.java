@@ -10,10 +10,10 @@ import io.idem.spi.ObservedStore;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
 import io.idem.spi.TransactionalCompletion;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The engine: runs work at most once per {@link IdempotencyKey} and answers every retry with the
@@ -211,70 +211,68 @@ public final class Idempotency implements AutoCloseable {
 
   /**
    * Decides what to do with a request: proceed (this caller now holds the key and must finish the
-   * attempt), replay, in progress or mismatch.
+   * attempt), replay, in progress or mismatch. A duplicate of a running attempt waits up to
+   * {@link IdempotencyConfig#inProgressWait()}.
    *
    * @throws StoreUnavailableException when the store cannot answer: fail closed, do not run the work
    */
   public Admission begin(IdempotencyKey key, Fingerprint fingerprint) {
+    return begin(key, fingerprint, config.inProgressWait());
+  }
+
+  /**
+   * {@link #begin(IdempotencyKey, Fingerprint)} with this request's own wait for a running attempt
+   * (an HTTP client's {@code Prefer: wait}, say) instead of the configured one. On a
+   * {@link io.idem.spi.SignallingStore} the wait ends as soon as the store signals the key; otherwise
+   * it polls.
+   */
+  public Admission begin(IdempotencyKey key, Fingerprint fingerprint, Duration wait) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(fingerprint, "fingerprint");
-    long deadline = waitDeadline();
-    while (true) {
-      LeaseToken token = LeaseToken.random();
-      Reservation reservation = calls.call(StoreOperation.RESERVE,
-          () -> store.reserve(key, fingerprint, token, config.lease()));
-      Admission admission = admit(key, fingerprint, token, reservation);
-      long pause = admission instanceof Admission.InProgress ? pauseBeforeRetry(deadline) : 0;
-      if (pause <= 0) {
-        return settled(key, admission);
-      }
-      try {
-        TimeUnit.NANOSECONDS.sleep(pause);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return settled(key, admission);
-      }
+    long deadline = deadline(wait);
+    LeaseToken token = LeaseToken.random();
+    Reservation reservation = calls.call(StoreOperation.RESERVE,
+        () -> store.reserve(key, fingerprint, token, config.lease()));
+    Admission admission = admit(key, fingerprint, token, reservation);
+    if (admission instanceof Admission.InProgress && deadline != 0) {
+      return StoreCalls.await(new DuplicateWait(this, key, fingerprint, deadline).start());
     }
+    return settled(key, admission);
   }
 
   /**
    * {@link #begin} without blocking: the stage completes with the admission or fails with
-   * {@link StoreUnavailableException}. A wait for a running attempt holds no thread: its pauses run
-   * on the engine's timer.
+   * {@link StoreUnavailableException}. A wait for a running attempt holds no thread.
    */
   public CompletionStage<Admission> beginAsync(IdempotencyKey key, Fingerprint fingerprint) {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(fingerprint, "fingerprint");
-    CompletableFuture<Admission> result = new CompletableFuture<>();
-    reserveAsync(key, fingerprint, waitDeadline(), result);
-    return result;
+    return beginAsync(key, fingerprint, config.inProgressWait());
   }
 
-  private void reserveAsync(IdempotencyKey key, Fingerprint fingerprint, long deadline,
-      CompletableFuture<Admission> result) {
+  /** {@link #begin(IdempotencyKey, Fingerprint, Duration)} without blocking. */
+  public CompletionStage<Admission> beginAsync(IdempotencyKey key, Fingerprint fingerprint, Duration wait) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(fingerprint, "fingerprint");
+    long deadline = deadline(wait);
     LeaseToken token = LeaseToken.random();
-    calls.callAsync(StoreOperation.RESERVE, () -> store.reserveAsync(key, fingerprint, token, config.lease()))
-        .whenComplete((reservation, failure) -> {
-          if (failure != null) {
-            result.completeExceptionally(failure);
-            return;
+    return calls.callAsync(StoreOperation.RESERVE, () -> store.reserveAsync(key, fingerprint, token, config.lease()))
+        .thenCompose(reservation -> {
+          Admission admission = admit(key, fingerprint, token, reservation);
+          if (admission instanceof Admission.InProgress && deadline != 0) {
+            return new DuplicateWait(this, key, fingerprint, deadline).start();
           }
-          try {
-            Admission admission = admit(key, fingerprint, token, reservation);
-            long pause = admission instanceof Admission.InProgress ? pauseBeforeRetry(deadline) : 0;
-            if (pause <= 0) {
-              result.complete(settled(key, admission));
-            } else {
-              keeper.schedule(() -> reserveAsync(key, fingerprint, deadline, result), pause);
-            }
-          } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-          }
+          return CompletableFuture.completedFuture(settled(key, admission));
         });
   }
 
+  /** One asynchronous reserve, decided: what {@link DuplicateWait} reads each time it looks again. */
+  CompletionStage<Admission> reserveAndAdmit(IdempotencyKey key, Fingerprint fingerprint) {
+    LeaseToken token = LeaseToken.random();
+    return calls.callAsync(StoreOperation.RESERVE, () -> store.reserveAsync(key, fingerprint, token, config.lease()))
+        .thenApply(reservation -> admit(key, fingerprint, token, reservation));
+  }
+
   /** The one decision function: what a reservation's answer means for this request. */
-  private Admission admit(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token, Reservation reservation) {
+  Admission admit(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token, Reservation reservation) {
     if (reservation instanceof Reservation.Acquired) {
       Attempt attempt = new Attempt(this, key, token, config.clock().millis());
       keeper.began(attempt);
@@ -298,7 +296,7 @@ public final class Idempotency implements AutoCloseable {
   }
 
   /** Tells the listener what a request came to, once it is final. */
-  private Admission settled(IdempotencyKey key, Admission admission) {
+  Admission settled(IdempotencyKey key, Admission admission) {
     OutcomeKind kind;
     if (admission instanceof Admission.Proceed) {
       kind = OutcomeKind.EXECUTED;
@@ -314,18 +312,17 @@ public final class Idempotency implements AutoCloseable {
   }
 
   /** {@link System#nanoTime()} by which a duplicate stops waiting; 0 when it does not wait. */
-  private long waitDeadline() {
-    long waitNanos = config.inProgressWait().toNanos();
+  private static long deadline(Duration wait) {
+    Objects.requireNonNull(wait, "wait");
+    if (wait.isNegative()) {
+      throw new IllegalArgumentException("wait must not be negative, was " + wait);
+    }
+    long waitNanos = wait.toNanos();
     return waitNanos == 0 ? 0 : System.nanoTime() + waitNanos;
   }
 
-  /** How long to pause before looking again; 0 or less when the wait is over. */
-  private long pauseBeforeRetry(long deadline) {
-    if (deadline == 0) {
-      return 0;
-    }
-    long remaining = deadline - System.nanoTime();
-    return remaining <= 0 ? 0 : Math.min(remaining, config.inProgressPollInterval().toNanos());
+  IdempotencyListener listener() {
+    return listener;
   }
 
   /** Removes every record of a namespace (tests, operators). */

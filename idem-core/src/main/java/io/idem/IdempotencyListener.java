@@ -45,6 +45,12 @@ public interface IdempotencyListener {
   default void onAttemptTimedOut(IdempotencyKey key) {}
 
   /**
+   * A duplicate waiting for a running attempt could not use the store's completion signals (the
+   * signal channel is down): it falls back to polling the store until its deadline.
+   */
+  default void onSignalsUnavailable(IdempotencyKey key, Throwable cause) {}
+
+  /**
    * A bounded store evicted a completed record before its retention ended to make room: a retry of
    * that key would run again.
    */

@@ -29,6 +29,9 @@ public final class DemoServer implements AutoCloseable {
   /** The namespace of the demo's keys in a shared store. */
   public static final String NAMESPACE = "payments-demo";
 
+  /** The longest {@code Prefer: wait} the demo honours. */
+  static final java.time.Duration MAX_PREFERRED_WAIT = java.time.Duration.ofSeconds(10);
+
   private final Server server;
   private final Idempotency engine;
   private final IdempotencyStore store;
@@ -72,6 +75,8 @@ public final class DemoServer implements AutoCloseable {
         IdempotencyFilter filter = IdempotencyFilter.create(engine, HttpIdempotencyConfig.custom()
             .namespace(NAMESPACE)
             .requireKeyOnPaths("/payments")
+            // A client may wait for a running duplicate (Prefer: wait=N), up to 10 s (RFC 7240).
+            .maxPreferredWait(MAX_PREFERRED_WAIT)
             .build());
         context.addFilter(new FilterHolder(filter), "/payments/*", EnumSet.of(DispatcherType.REQUEST));
       }

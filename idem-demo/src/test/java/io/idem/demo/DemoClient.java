@@ -30,12 +30,24 @@ final class DemoClient {
   }
 
   HttpRequest createRequest(String tenant, String key, String json) {
+    return createRequest(tenant, key, json, null);
+  }
+
+  HttpRequest createRequest(String tenant, String key, String json, String prefer) {
     HttpRequest.Builder builder = request("/payments", tenant).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json));
     if (key != null) {
       builder.header("Idempotency-Key", key);
     }
+    if (prefer != null) {
+      builder.header("Prefer", prefer);
+    }
     return builder.build();
+  }
+
+  CompletableFuture<HttpResponse<String>> createPreferringAsync(String tenant, String key, String json,
+      String prefer) {
+    return CLIENT.sendAsync(createRequest(tenant, key, json, prefer), HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> create(String tenant, String key, String json) throws Exception {

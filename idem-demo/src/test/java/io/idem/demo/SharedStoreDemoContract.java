@@ -33,6 +33,26 @@ abstract class SharedStoreDemoContract {
   }
 
   @Test
+  void duplicatePreferringToWaitGetsTheReplayFromAnotherInstance() throws Exception {
+    try (DemoServer a = demo(); DemoServer b = demo()) {
+      String key = "prefer-" + java.util.UUID.randomUUID();
+      String body = "{\"amount\": 700, \"currency\": \"EUR\", \"delay_ms\": 1500}";
+      CompletableFuture<HttpResponse<String>> first =
+          new DemoClient(a.port()).createAsync("alice", key, body);
+      org.awaitility.Awaitility.await("the first request holds the key").atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> new DemoClient(b.port()).create("alice", key, body).statusCode() == 409);
+      HttpResponse<String> waited = new DemoClient(b.port()).createPreferringAsync("alice", key, body, "wait=10")
+          .get(30, TimeUnit.SECONDS);
+      HttpResponse<String> original = first.get(30, TimeUnit.SECONDS);
+      assertThat(original.statusCode()).isEqualTo(201);
+      assertThat(waited.statusCode()).isEqualTo(201);
+      assertThat(waited.body()).isEqualTo(original.body());
+      assertThat(waited.headers().firstValue("Preference-Applied")).contains("wait=10");
+      assertThat(waited.headers().firstValue("Idempotent-Replayed")).contains("true");
+    }
+  }
+
+  @Test
   void retryAfterADemoRestartIsStillAnsweredWithTheReplay() throws Exception {
     String body = "{\"amount\": 4200, \"currency\": \"EUR\"}";
     HttpResponse<String> created;

@@ -12,6 +12,7 @@ import io.idem.StoreUnavailableException;
 import io.idem.http.StoredResponse.Header;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -79,7 +80,9 @@ public final class HttpIdempotency {
     }
     Scoped scoped = (Scoped) checked;
     try {
-      return decide(scoped.key(), engine.begin(scoped.key(), scoped.fingerprint()));
+      Admission admission = scoped.preferredWait() == null ? engine.begin(scoped.key(), scoped.fingerprint())
+          : engine.begin(scoped.key(), scoped.fingerprint(), scoped.preferredWait());
+      return applied(scoped, decide(scoped.key(), admission));
     } catch (RuntimeException e) {
       return storeFailed(scoped.key(), e);
     }
@@ -96,13 +99,28 @@ public final class HttpIdempotency {
       return CompletableFuture.completedFuture(decision);
     }
     Scoped scoped = (Scoped) checked;
-    return engine.beginAsync(scoped.key(), scoped.fingerprint()).handle((admission, failure) -> failure == null
-        ? decide(scoped.key(), admission)
+    CompletionStage<Admission> admitted = scoped.preferredWait() == null
+        ? engine.beginAsync(scoped.key(), scoped.fingerprint())
+        : engine.beginAsync(scoped.key(), scoped.fingerprint(), scoped.preferredWait());
+    return admitted.handle((admission, failure) -> failure == null
+        ? applied(scoped, decide(scoped.key(), admission))
         : storeFailed(scoped.key(), unwrap(failure)));
   }
 
   /** A request that passed every check before the store: its scoped key and fingerprint. */
-  private record Scoped(IdempotencyKey key, Fingerprint fingerprint) {}
+  /** {@code preferredWait}: the client's {@code Prefer: wait}, capped; null when it sent none or it is not honoured. */
+  private record Scoped(IdempotencyKey key, Fingerprint fingerprint, Duration preferredWait) {}
+
+  /** Adds {@code Preference-Applied} to an answer given after waiting as the client preferred (RFC 7240). */
+  private static HttpDecision applied(Scoped scoped, HttpDecision decision) {
+    if (scoped.preferredWait() == null || !(decision instanceof HttpDecision.Respond respond)) {
+      return decision;
+    }
+    StoredResponse response = respond.response();
+    List<Header> headers = new ArrayList<>(response.headers());
+    headers.add(new Header(PreferWait.APPLIED_HEADER, "wait=" + scoped.preferredWait().toSeconds()));
+    return respond(new StoredResponse(response.status(), headers, response.body()));
+  }
 
   /** The checks that need no store: an {@link HttpDecision} to answer at once, or the {@link Scoped} request. */
   private Object check(HttpRequestView request) {
@@ -145,7 +163,8 @@ public final class HttpIdempotency {
       return respond(Problems.of(ProblemType.REQUEST_UNREADABLE, "the request body could not be read: it ended "
           + "before its Content-Length, arrived too slowly, or the connection failed; nothing was processed"));
     }
-    return new Scoped(scoped, fingerprint);
+    return new Scoped(scoped, fingerprint, PreferWait.honoured(request.headers(PreferWait.HEADER),
+        config.maxPreferredWait()));
   }
 
   private HttpDecision storeFailed(IdempotencyKey key, Throwable failure) {

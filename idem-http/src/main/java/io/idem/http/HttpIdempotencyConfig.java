@@ -41,6 +41,7 @@ public final class HttpIdempotencyConfig {
   private final boolean failOpen;
   private final Duration inProgressRetryAfter;
   private final Duration unavailableRetryAfter;
+  private final Duration maxPreferredWait;
 
   private HttpIdempotencyConfig(Builder b) {
     this.headerName = b.headerName;
@@ -54,6 +55,7 @@ public final class HttpIdempotencyConfig {
     this.failOpen = b.failOpen;
     this.inProgressRetryAfter = b.inProgressRetryAfter;
     this.unavailableRetryAfter = b.unavailableRetryAfter;
+    this.maxPreferredWait = b.maxPreferredWait;
   }
 
   public static HttpIdempotencyConfig ofDefaults() {
@@ -113,6 +115,14 @@ public final class HttpIdempotencyConfig {
     return unavailableRetryAfter;
   }
 
+  /**
+   * The longest a client may ask to wait for a running duplicate with {@code Prefer: wait=N} (RFC 7240);
+   * zero (the default) ignores the preference and keeps the engine's configured wait.
+   */
+  public Duration maxPreferredWait() {
+    return maxPreferredWait;
+  }
+
   @Override
   public String toString() {
     return "HttpIdempotencyConfig[header=" + headerName + ", namespace=" + namespace + ", methods=" + methods
@@ -133,6 +143,7 @@ public final class HttpIdempotencyConfig {
     private boolean failOpen;
     private Duration inProgressRetryAfter = Duration.ofSeconds(1);
     private Duration unavailableRetryAfter = Duration.ofSeconds(5);
+    private Duration maxPreferredWait = Duration.ZERO;
 
     private Builder() {}
 
@@ -228,6 +239,16 @@ public final class HttpIdempotencyConfig {
 
     public Builder unavailableRetryAfter(Duration delay) {
       this.unavailableRetryAfter = positive("unavailableRetryAfter", delay);
+      return this;
+    }
+
+    /** Honour {@code Prefer: wait=N} up to this long; zero (default) ignores it. At most 5 minutes. */
+    public Builder maxPreferredWait(Duration max) {
+      java.util.Objects.requireNonNull(max, "maxPreferredWait");
+      if (max.isNegative() || max.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException("maxPreferredWait must be 0 to 5 minutes, was " + max);
+      }
+      this.maxPreferredWait = max;
       return this;
     }
 

@@ -12,7 +12,10 @@ import io.idem.LeaseToken;
 import io.idem.IdempotencyException;
 import io.idem.StoreCapacityExceededException;
 import io.idem.spi.LeaseExtendingStore;
+import io.idem.spi.KeySignals;
+import io.idem.spi.KeyWatch;
 import io.idem.spi.ObservedStore;
+import io.idem.spi.SignallingStore;
 import io.idem.spi.Reservation;
 import io.idem.spi.StoredRecord;
 import java.time.Clock;
@@ -43,10 +46,13 @@ import java.util.function.Supplier;
  * {@link StoreCapacityExceededException}. Under concurrent reservations the bound may be passed by at
  * most the number of threads reserving at that instant.
  *
+ * <p>Waiters are woken in-process ({@link SignallingStore}) the moment a key is completed, released or
+ * deleted, by any engine on this store.
+ *
  * <p>The asynchronous calls run at once on the caller's thread (nothing here waits on I/O) and return
  * a completed stage.
  */
-public final class MemoryStore implements LeaseExtendingStore, ObservedStore {
+public final class MemoryStore implements LeaseExtendingStore, ObservedStore, SignallingStore {
 
   public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
 
@@ -66,6 +72,7 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore {
   private final long evictionBatch;
   private final WhenFull whenFull;
   private final List<IdempotencyListener> listeners = new CopyOnWriteArrayList<>();
+  private final KeySignals<IdempotencyKey> signals = new KeySignals<>();
 
   private MemoryStore(Builder builder) {
     this.ticker = builder.clock == null ? Ticker.systemTicker() : clockTicker(builder.clock);
@@ -119,6 +126,9 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore {
       completed[0] = true;
       return new Entry(entry.fingerprint, null, copy, deadline);
     });
+    if (completed[0]) {
+      signals.fire(key);
+    }
     return completed[0];
   }
 
@@ -132,6 +142,9 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore {
       released[0] = true;
       return null;
     });
+    if (released[0]) {
+      signals.fire(key);
+    }
     return released[0];
   }
 
@@ -192,6 +205,11 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore {
   }
 
   @Override
+  public KeyWatch watch(IdempotencyKey key) {
+    return signals.watch(Objects.requireNonNull(key, "key"));
+  }
+
+  @Override
   public void subscribe(IdempotencyListener listener) {
     Objects.requireNonNull(listener, "listener");
     if (!listeners.contains(listener)) {
@@ -207,6 +225,7 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore {
   @Override
   public boolean delete(IdempotencyKey key) {
     Entry removed = map.remove(key);
+    signals.fire(key);
     return removed != null && removed.deadline - ticker.read() > 0;
   }
 

@@ -4,10 +4,12 @@ import io.idem.spi.IdempotencyStore;
 import io.idem.testkit.AsyncStoreContract;
 import io.idem.testkit.IdempotencyStoreContract;
 import io.idem.testkit.LeaseExtensionContract;
+import io.idem.testkit.SignallingStoreContract;
 import io.idem.testkit.ManualClock;
 import java.time.Duration;
 
-class MemoryStoreContractTest extends IdempotencyStoreContract implements LeaseExtensionContract, AsyncStoreContract {
+class MemoryStoreContractTest extends IdempotencyStoreContract
+    implements LeaseExtensionContract, AsyncStoreContract, SignallingStoreContract {
 
   private final ManualClock clock = new ManualClock();
 

@@ -1,0 +1,124 @@
+package io.idem.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.idem.Admission;
+import io.idem.Attempt;
+import io.idem.Fingerprint;
+import io.idem.Idempotency;
+import io.idem.IdempotencyConfig;
+import io.idem.IdempotencyKey;
+import io.idem.IdempotencyListener;
+import io.idem.spi.SignallingStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of {@link SignallingStore}, through two engines on one store (as two instances of a
+ * service would be): a duplicate waiting on one engine is woken by the other's completion or release.
+ * The waiters poll only once a minute, so an answer within the test's bounds can only come from a
+ * signal; the store calls a waiter makes are counted: one read before registering, one after, one
+ * after the signal.
+ */
+public interface SignallingStoreContract extends StoreFixture {
+
+  /** Engine config for both instances: waiting on, polling (almost) off. */
+  private IdempotencyConfig.Builder waiting(IdempotencyListener listener) {
+    return IdempotencyConfig.custom().waitForInProgress(Duration.ofSeconds(40))
+        .inProgressPollInterval(Duration.ofMinutes(1)).listener(listener);
+  }
+
+  private static <T> T get(CompletableFuture<T> future) throws Exception {
+    return future.get(30, TimeUnit.SECONDS);
+  }
+
+  /** Counts the reserves a waiting engine sends. */
+  final class Reserves implements IdempotencyListener {
+    final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public void onStoreCall(StoreOperation operation, long nanos, boolean failed) {
+      if (operation == StoreOperation.RESERVE) {
+        count.incrementAndGet();
+      }
+    }
+  }
+
+  private void awaitRegistered(Reserves reserves, int waiters) {
+    Awaitility.await("waiters registered").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+        .until(() -> reserves.count.get() >= 2 * waiters);
+  }
+
+  @Test
+  default void waiterOnAnotherEngineWakesWhenTheFirstCompletes() throws Exception {
+    Reserves reserves = new Reserves();
+    try (Idempotency first = Idempotency.create(store(), waiting(IdempotencyListener.NOOP).build());
+        Idempotency second = Idempotency.create(store(), waiting(reserves).build())) {
+      Fingerprint fp = Fingerprint.of("pay");
+      Attempt attempt = ((Admission.Proceed) first.begin(key("k"), fp)).attempt();
+      CompletableFuture<Admission> waiter = second.beginAsync(key("k"), fp).toCompletableFuture();
+      awaitRegistered(reserves, 1);
+      assertThat(waiter).isNotDone();
+      attempt.complete(StoreFixture.bytes("paid"));
+      Admission answer = get(waiter);
+      assertThat(answer).isInstanceOf(Admission.Replay.class);
+      assertThat(((Admission.Replay) answer).payload()).isEqualTo(StoreFixture.bytes("paid"));
+      assertThat(reserves.count).as("reads by the waiter: before, after registering, after the signal").hasValue(3);
+    }
+  }
+
+  @Test
+  default void waiterWakesWhenTheFirstReleasesAndTakesTheKeyItself() throws Exception {
+    Reserves reserves = new Reserves();
+    try (Idempotency first = Idempotency.create(store(), waiting(IdempotencyListener.NOOP).build());
+        Idempotency second = Idempotency.create(store(), waiting(reserves).build())) {
+      Fingerprint fp = Fingerprint.of("pay");
+      Attempt attempt = ((Admission.Proceed) first.begin(key("k"), fp)).attempt();
+      CompletableFuture<Admission> waiter = second.beginAsync(key("k"), fp).toCompletableFuture();
+      awaitRegistered(reserves, 1);
+      attempt.abandon();
+      Admission answer = get(waiter);
+      assertThat(answer).isInstanceOf(Admission.Proceed.class);
+      ((Admission.Proceed) answer).attempt().complete(StoreFixture.bytes("second"));
+    }
+  }
+
+  @Test
+  default void manyWaitersOnOneKeyAndOnManyKeysAllWake() throws Exception {
+    Reserves reserves = new Reserves();
+    try (Idempotency first = Idempotency.create(store(), waiting(IdempotencyListener.NOOP).build());
+        Idempotency second = Idempotency.create(store(), waiting(reserves).build())) {
+      Fingerprint fp = Fingerprint.of("pay");
+      List<Attempt> attempts = new ArrayList<>();
+      List<CompletableFuture<Admission>> waiters = new ArrayList<>();
+      for (int k = 0; k < 20; k++) {
+        attempts.add(((Admission.Proceed) first.begin(key("many-" + k), fp)).attempt());
+        waiters.add(second.beginAsync(key("many-" + k), fp).toCompletableFuture());
+      }
+      for (int w = 0; w < 30; w++) {
+        waiters.add(second.beginAsync(key("many-0"), fp).toCompletableFuture());
+      }
+      awaitRegistered(reserves, waiters.size());
+      attempts.forEach(attempt -> attempt.complete(StoreFixture.bytes("paid")));
+      for (CompletableFuture<Admission> waiter : waiters) {
+        assertThat(get(waiter)).isInstanceOf(Admission.Replay.class);
+      }
+    }
+  }
+
+  @Test
+  default void deadlineHoldsWhenNoSignalComes() throws Exception {
+    try (Idempotency engine = Idempotency.create(store(), waiting(IdempotencyListener.NOOP).build())) {
+      Fingerprint fp = Fingerprint.of("pay");
+      engine.begin(key("k"), fp);
+      Admission answer = get(engine.beginAsync(key("k"), fp, Duration.ofMillis(300)).toCompletableFuture());
+      assertThat(answer).isInstanceOf(Admission.InProgress.class);
+    }
+  }
+}
