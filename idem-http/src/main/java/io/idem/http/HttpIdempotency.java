@@ -15,7 +15,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -124,7 +123,8 @@ public final class HttpIdempotency {
 
   /** The checks that need no store: an {@link HttpDecision} to answer at once, or the {@link Scoped} request. */
   private Object check(HttpRequestView request) {
-    if (!config.methods().contains(request.method().toUpperCase(Locale.ROOT))) {
+    // Method names are case-sensitive (RFC 9110): "post" is not POST, and the application will refuse it.
+    if (!config.methods().contains(request.method())) {
       return PASS_THROUGH;
     }
     try {
