@@ -212,6 +212,41 @@ class GatewayBehaviourTest {
     assertThat(replay.headers().allValues("Transfer-Encoding")).isEmpty();
   }
 
+  @Test
+  void aBodySentAfter100ContinueReachesTheUpstreamWholeWithAndWithoutAKey() throws Exception {
+    String body = "x".repeat(64 * 1024);
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    for (String path : new String[] {"/echo", "/payments/large"}) {
+      java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + gateway.port() + path))
+          .expectContinue(true)
+          .header("Idempotency-Key", key())
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+          .build();
+
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+
+      assertThat(response.statusCode()).as(path).isIn(200, 201);
+      assertThat(response.body()).as(path).contains(path.equals("/echo") ? body : "x".repeat(1000));
+    }
+  }
+
+  @Test
+  void aClientOverItsConnectionLimitIsCutOff() throws Exception {
+    try (GatewayServer strict = GatewayServer.start(GatewayOptions.defaults(URI.create(upstream.url()))
+            .withPort(0).withConnectionsPerClient(1));
+        Socket first = new Socket("127.0.0.1", strict.port());
+        Socket second = new Socket("127.0.0.1", strict.port())) {
+      second.setSoTimeout(10_000);
+
+      assertThat(second.getInputStream().read()).as("the second connection is closed").isEqualTo(-1);
+      first.getOutputStream().write("GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.ISO_8859_1));
+      assertThat(new String(first.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
+          .startsWith("HTTP/1.1 200");
+    }
+  }
+
   /** Sends bytes exactly as written and reads until the server closes (every request here says close). */
   private static String raw(String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
