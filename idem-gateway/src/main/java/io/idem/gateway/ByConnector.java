@@ -4,6 +4,7 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 
 /** Sends requests that arrive on the admin connector to the admin handler, the rest to the proxy. */
@@ -19,6 +20,14 @@ final class ByConnector extends Handler.Abstract.NonBlocking {
     this.proxy = proxy;
     addBean(adminHandler);
     addBean(proxy);
+  }
+
+  /** The two handlers belong to the same server (Jetty warns at start about a handler without one). */
+  @Override
+  public void setServer(Server server) {
+    super.setServer(server);
+    adminHandler.setServer(server);
+    proxy.setServer(server);
   }
 
   @Override

@@ -114,6 +114,23 @@ final class CommandLine {
     throw new UsageException("--" + name + " must be a number from 0 to 65535, was \"" + text + "\"");
   }
 
+  /** A positive whole number. */
+  int count(String name, int fallback) throws UsageException {
+    String text = value(name, null);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      int count = Integer.parseInt(text);
+      if (count >= 1) {
+        return count;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the value
+    }
+    throw new UsageException("--" + name + " must be a whole number of at least 1, was \"" + text + "\"");
+  }
+
   /** {@code 500ms}, {@code 2s}, {@code 5m}, {@code 24h}, {@code 1d}. */
   Duration duration(String name, Duration fallback) throws UsageException {
     String text = value(name, null);

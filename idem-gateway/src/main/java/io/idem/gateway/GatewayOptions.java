@@ -2,6 +2,7 @@ package io.idem.gateway;
 
 import io.idem.IdempotencyKey;
 import io.idem.InvalidKeyException;
+import io.idem.jetty.ServerLimits;
 import io.idem.storeuri.StoreUri;
 import java.net.URI;
 import java.time.Duration;
@@ -16,10 +17,12 @@ import java.util.Set;
  * {@code IDEM_UPSTREAM}), and a flag wins over its variable. {@link #USAGE} lists them all.
  *
  * @param adminPort the port of {@code /healthz} and {@code /metrics}; -1 when there is none
+ * @param connectionsPerClient open connections one client address may hold (behind a load balancer every
+ *     client shares its address)
  */
 public record GatewayOptions(int port, URI upstream, List<Route> routes, String store, Duration lease,
     Duration retention, List<String> requireKey, TenantScope tenant, int adminPort, Duration upstreamTimeout,
-    String namespace) {
+    String namespace, int connectionsPerClient) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_STORE = "memory:";
@@ -28,6 +31,7 @@ public record GatewayOptions(int port, URI upstream, List<Route> routes, String 
   public static final Duration DEFAULT_UPSTREAM_TIMEOUT = Duration.ofSeconds(30);
   public static final String DEFAULT_NAMESPACE = "gateway";
   public static final int NO_ADMIN_PORT = -1;
+  public static final int DEFAULT_CONNECTIONS_PER_CLIENT = ServerLimits.ofDefaults().maxConnectionsPerClient();
 
   static final String USAGE = String.join("\n",
       "usage: java -jar idem-gateway.jar --upstream URL [options]",
@@ -49,10 +53,13 @@ public record GatewayOptions(int port, URI upstream, List<Route> routes, String 
       "                          default 30s); a late answer is still kept for retries",
       "  --namespace NAME        the namespace of stored keys, to share a store between services (env IDEM_NAMESPACE,",
       "                          default gateway)",
+      "  --connections-per-client N  open connections one client address may hold; raise it behind a load",
+      "                          balancer (env IDEM_CONNECTIONS_PER_CLIENT, default " + DEFAULT_CONNECTIONS_PER_CLIENT + ")",
       "  --help                  print this and exit");
 
   private static final Set<String> FLAGS = Set.of("port", "upstream", "route", "store", "lease", "retention",
-      "require-key", "tenant", "tenant-header", "admin-port", "upstream-timeout", "namespace");
+      "require-key", "tenant", "tenant-header", "admin-port", "upstream-timeout", "namespace",
+      "connections-per-client");
   private static final Set<String> REPEATABLE = Set.of("require-key", "route");
 
   public GatewayOptions {
@@ -60,6 +67,9 @@ public record GatewayOptions(int port, URI upstream, List<Route> routes, String 
     routes = List.copyOf(routes);
     requireKey = List.copyOf(requireKey);
     Objects.requireNonNull(tenant, "tenant");
+    if (connectionsPerClient < 1) {
+      throw new IllegalArgumentException("--connections-per-client must be at least 1, was " + connectionsPerClient);
+    }
     if (retention.compareTo(lease) < 0) {
       throw new IllegalArgumentException("retention (" + retention + ") must be at least the lease (" + lease + ")");
     }
@@ -73,22 +83,28 @@ public record GatewayOptions(int port, URI upstream, List<Route> routes, String 
   /** The defaults in front of {@code upstream}, for tests and embedding. */
   public static GatewayOptions defaults(URI upstream) {
     return new GatewayOptions(DEFAULT_PORT, upstream, List.of(), DEFAULT_STORE, DEFAULT_LEASE, DEFAULT_RETENTION,
-        List.of(), new TenantScope.AuthorizationHash(), NO_ADMIN_PORT, DEFAULT_UPSTREAM_TIMEOUT, DEFAULT_NAMESPACE);
+        List.of(), new TenantScope.AuthorizationHash(), NO_ADMIN_PORT, DEFAULT_UPSTREAM_TIMEOUT, DEFAULT_NAMESPACE,
+        DEFAULT_CONNECTIONS_PER_CLIENT);
   }
 
   public GatewayOptions withPort(int newPort) {
     return new GatewayOptions(newPort, upstream, routes, store, lease, retention, requireKey, tenant, adminPort,
-        upstreamTimeout, namespace);
+        upstreamTimeout, namespace, connectionsPerClient);
   }
 
   public GatewayOptions withStore(String newStore) {
     return new GatewayOptions(port, upstream, routes, newStore, lease, retention, requireKey, tenant, adminPort,
-        upstreamTimeout, namespace);
+        upstreamTimeout, namespace, connectionsPerClient);
+  }
+
+  public GatewayOptions withConnectionsPerClient(int connections) {
+    return new GatewayOptions(port, upstream, routes, store, lease, retention, requireKey, tenant, adminPort,
+        upstreamTimeout, namespace, connections);
   }
 
   public GatewayOptions withAdminPort(int newAdminPort) {
     return new GatewayOptions(port, upstream, routes, store, lease, retention, requireKey, tenant, newAdminPort,
-        upstreamTimeout, namespace);
+        upstreamTimeout, namespace, connectionsPerClient);
   }
 
   /** Reads flags over environment variables; {@code null} means {@code --help} was asked for. */
@@ -116,7 +132,8 @@ public record GatewayOptions(int port, URI upstream, List<Route> routes, String 
       return new GatewayOptions(port, Route.upstream(upstream), routes(line.all("route")),
           StoreUri.check(line.value("store", DEFAULT_STORE)), lease, retention, line.all("require-key"),
           tenant(line), adminPort, line.duration("upstream-timeout", DEFAULT_UPSTREAM_TIMEOUT),
-          namespace(line.value("namespace", DEFAULT_NAMESPACE)));
+          namespace(line.value("namespace", DEFAULT_NAMESPACE)),
+          line.count("connections-per-client", DEFAULT_CONNECTIONS_PER_CLIENT));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.UsageException(e.getMessage());
     }

@@ -47,9 +47,9 @@ public final class GatewayServer implements AutoCloseable {
     this.adminConnector = adminConnector;
   }
 
-  /** Starts the gateway with the default server limits. */
+  /** Starts the gateway with the default server limits, but the options' connections per client. */
   public static GatewayServer start(GatewayOptions options) throws Exception {
-    return start(options, ServerLimits.ofDefaults());
+    return start(options, ServerLimits.custom().maxConnectionsPerClient(options.connectionsPerClient()).build());
   }
 
   public static GatewayServer start(GatewayOptions options, ServerLimits limits) throws Exception {

@@ -46,7 +46,7 @@ class AdminAndRoutingTest {
         GatewayServer gateway = GatewayServer.start(new GatewayOptions(0, URI.create(main.url()),
             List.of(new Route("/orders", URI.create(orders.url()))), "memory:", GatewayOptions.DEFAULT_LEASE,
             GatewayOptions.DEFAULT_RETENTION, List.of(), new TenantScope.AuthorizationHash(),
-            GatewayOptions.NO_ADMIN_PORT, GatewayOptions.DEFAULT_UPSTREAM_TIMEOUT, "routes"))) {
+            GatewayOptions.NO_ADMIN_PORT, GatewayOptions.DEFAULT_UPSTREAM_TIMEOUT, "routes", 32))) {
       Http http = new Http(gateway.port());
 
       http.get("/orders/7");
@@ -83,6 +83,6 @@ class AdminAndRoutingTest {
   private static GatewayServer start(TestUpstream upstream, TenantScope tenant) throws Exception {
     return GatewayServer.start(new GatewayOptions(0, URI.create(upstream.url()), List.of(), "memory:",
         GatewayOptions.DEFAULT_LEASE, GatewayOptions.DEFAULT_RETENTION, List.of(), tenant,
-        GatewayOptions.NO_ADMIN_PORT, GatewayOptions.DEFAULT_UPSTREAM_TIMEOUT, "tenants"));
+        GatewayOptions.NO_ADMIN_PORT, GatewayOptions.DEFAULT_UPSTREAM_TIMEOUT, "tenants", 32));
   }
 }

@@ -32,7 +32,7 @@ class GatewayBehaviourTest {
     GatewayOptions defaults = GatewayOptions.defaults(URI.create(upstream.url()));
     gateway = GatewayServer.start(new GatewayOptions(0, defaults.upstream(), List.of(), "memory:", defaults.lease(),
         defaults.retention(), List.of("/payments"), new TenantScope.AuthorizationHash(), GatewayOptions.NO_ADMIN_PORT,
-        defaults.upstreamTimeout(), "gateway-test"));
+        defaults.upstreamTimeout(), "gateway-test", 32));
     http = new Http(gateway.port());
   }
 

@@ -28,7 +28,7 @@ class GatewayOptionsTest {
     GatewayOptions options = GatewayOptions.parse(new String[] {"--port", "8080", "--upstream", "http://127.0.0.1:9000",
         "--store", "redis://127.0.0.1:6379", "--lease", "60s", "--retention", "24h", "--require-key", "/payments",
         "--require-key=/refunds", "--route", "/orders=http://127.0.0.1:9001", "--admin-port", "9090",
-        "--upstream-timeout", "5s", "--namespace", "shop"}, Map.of());
+        "--upstream-timeout", "5s", "--namespace", "shop", "--connections-per-client", "256"}, Map.of());
 
     assertThat(options.port()).isEqualTo(8080);
     assertThat(options.upstream()).isEqualTo(URI.create("http://127.0.0.1:9000"));
@@ -41,6 +41,7 @@ class GatewayOptionsTest {
     assertThat(options.adminPort()).isEqualTo(9090);
     assertThat(options.upstreamTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(options.namespace()).isEqualTo("shop");
+    assertThat(options.connectionsPerClient()).isEqualTo(256);
   }
 
   @Test
@@ -96,6 +97,7 @@ class GatewayOptionsTest {
       "--upstream http://h:1 --tenant none --tenant-header X-T | not both",
       "--upstream http://h:1 --port 9000 --admin-port 9000 | --admin-port must differ",
       "--upstream http://h:1 --port 1 --port 2     | --port was given twice",
+      "--upstream http://h:1 --connections-per-client 0 | --connections-per-client must be a whole number",
       "--upstream http://h:1 --verbose             | unknown option --verbose"})
   void aBadFlagExitsWithStatus2AndAClearMessageWithoutStackTrace(String args, String message) {
     GatewayMain.StartResult result = run(Map.of(), args.trim().split("\\s+"));
@@ -113,7 +115,7 @@ class GatewayOptionsTest {
     assertThat(result.exitCode()).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("--upstream", "--port", "--store", "--lease",
         "--retention", "--require-key", "--route", "--tenant", "--tenant-header", "--admin-port", "--upstream-timeout",
-        "--namespace", "IDEM_UPSTREAM", "IDEM_REQUIRE_KEY");
+        "--namespace", "--connections-per-client", "IDEM_UPSTREAM", "IDEM_REQUIRE_KEY");
   }
 
   @Test

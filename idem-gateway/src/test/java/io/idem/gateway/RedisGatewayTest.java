@@ -24,7 +24,7 @@ class RedisGatewayTest {
     GatewayOptions defaults = GatewayOptions.defaults(URI.create(upstream));
     return GatewayServer.start(new GatewayOptions(0, defaults.upstream(), List.of(), store, defaults.lease(),
         defaults.retention(), List.of("/payments"), new TenantScope.AuthorizationHash(), adminPort,
-        defaults.upstreamTimeout(), "gateway-redis"));
+        defaults.upstreamTimeout(), "gateway-redis", 32));
   }
 
   @Test

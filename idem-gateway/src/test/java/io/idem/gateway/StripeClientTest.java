@@ -29,7 +29,7 @@ class StripeClientTest {
     GatewayOptions defaults = GatewayOptions.defaults(URI.create(upstream.url()));
     gateway = GatewayServer.start(new GatewayOptions(0, defaults.upstream(), List.of(), "memory:", defaults.lease(),
         defaults.retention(), List.of("/v1"), new TenantScope.AuthorizationHash(), GatewayOptions.NO_ADMIN_PORT,
-        defaults.upstreamTimeout(), "stripe-test"));
+        defaults.upstreamTimeout(), "stripe-test", 32));
   }
 
   @AfterEach

@@ -19,7 +19,7 @@ class UpstreamFaultTest {
     GatewayOptions defaults = GatewayOptions.defaults(URI.create(upstream));
     return GatewayServer.start(new GatewayOptions(0, defaults.upstream(), List.of(), "memory:", defaults.lease(),
         defaults.retention(), List.of(), new TenantScope.AuthorizationHash(), GatewayOptions.NO_ADMIN_PORT,
-        upstreamTimeout, "gateway-faults"));
+        upstreamTimeout, "gateway-faults", 32));
   }
 
   private static int freePort() throws Exception {

@@ -43,6 +43,24 @@ final class RawHttp {
     }
   }
 
+  /** A POST whose body ends (the client half-closes) before the {@code Content-Length} it announced. */
+  static Response sendTruncated(int port, String target, Map<String, String> headers, String partialBody,
+      int announcedLength) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      StringBuilder request = new StringBuilder("POST ").append(target).append(" HTTP/1.1\r\n")
+          .append("Host: 127.0.0.1:").append(port).append("\r\nConnection: close\r\n")
+          .append("Content-Length: ").append(announcedLength).append("\r\n");
+      headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+      OutputStream out = socket.getOutputStream();
+      out.write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+      out.write(partialBody.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      socket.shutdownOutput();
+      return read(socket.getInputStream());
+    }
+  }
+
   private static Response read(InputStream in) throws IOException {
     String statusLine = line(in);
     int status = Integer.parseInt(statusLine.split(" ", 3)[1]);

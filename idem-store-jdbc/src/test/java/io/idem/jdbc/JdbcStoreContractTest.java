@@ -47,7 +47,7 @@ abstract class JdbcStoreContractTest extends IdempotencyStoreContract
   }
 
   @Override
-  protected int raceThreads() {
+  public int raceThreads() {
     return 2 * POOL_SIZE;
   }
 

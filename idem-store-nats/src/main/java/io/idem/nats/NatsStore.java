@@ -142,42 +142,42 @@ public final class NatsStore implements LeaseExtendingStore, SignallingStore {
   @Override
   public CompletableFuture<Reservation> reserveAsync(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token,
       Duration lease) {
-    String natsKey = NatsKeys.of(key);
+    Objects.requireNonNull(key, "key");
     Objects.requireNonNull(fingerprint, "fingerprint");
     Objects.requireNonNull(token, "token");
     long leaseMillis = lifetimeMillis(lease, "lease");
-    return calls.async("reserve", () -> records.reserve(natsKey, fingerprint, token, leaseMillis));
+    return calls.async("reserve", () -> records.reserve(key, fingerprint, token, leaseMillis));
   }
 
   @Override
   public CompletableFuture<Boolean> completeAsync(IdempotencyKey key, LeaseToken token, byte[] result,
       Duration retention) {
-    String natsKey = NatsKeys.of(key);
+    Objects.requireNonNull(key, "key");
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(result, "result");
     long retentionMillis = lifetimeMillis(retention, "retention");
-    return calls.async("complete", () -> records.complete(natsKey, token, result, retentionMillis));
+    return calls.async("complete", () -> records.complete(key, token, result, retentionMillis));
   }
 
   @Override
   public CompletableFuture<Boolean> releaseAsync(IdempotencyKey key, LeaseToken token) {
-    String natsKey = NatsKeys.of(key);
+    Objects.requireNonNull(key, "key");
     Objects.requireNonNull(token, "token");
-    return calls.async("release", () -> records.release(natsKey, token));
+    return calls.async("release", () -> records.release(key, token));
   }
 
   @Override
   public CompletableFuture<Boolean> extendAsync(IdempotencyKey key, LeaseToken token, Duration lease) {
-    String natsKey = NatsKeys.of(key);
+    Objects.requireNonNull(key, "key");
     Objects.requireNonNull(token, "token");
     long leaseMillis = lifetimeMillis(lease, "lease");
-    return calls.async("extend", () -> records.extend(natsKey, token, leaseMillis));
+    return calls.async("extend", () -> records.extend(key, token, leaseMillis));
   }
 
   @Override
   public CompletableFuture<Optional<StoredRecord>> findAsync(IdempotencyKey key) {
-    String natsKey = NatsKeys.of(key);
-    return calls.async("find", () -> records.find(natsKey));
+    Objects.requireNonNull(key, "key");
+    return calls.async("find", () -> records.find(key));
   }
 
   /**

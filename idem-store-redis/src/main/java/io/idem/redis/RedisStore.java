@@ -303,7 +303,8 @@ public final class RedisStore implements LeaseExtendingStore, SignallingStore {
      * default 1). Each is served by its own Lettuce I/O thread; keys are spread over them by hash, so
      * every command on one key, {@code WAIT} included, goes through the same connection. One
      * multiplexed connection serves blocking callers well; with the {@code *Async} calls, 2 let the
-     * client and the server work at the same time instead of taking turns (BENCHMARKS.md).
+     * client and the server work at the same time instead of taking turns, when the machine has CPU
+     * to spare (BENCHMARKS.md).
      *
      * @throws IllegalArgumentException outside 1..16
      * @throws IllegalStateException at {@link #build()}, for a Cluster (Lettuce already keeps a

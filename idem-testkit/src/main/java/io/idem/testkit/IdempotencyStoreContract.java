@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * across tests. Expiry is driven through {@link #elapse(Duration)}: stores on a server clock sleep
  * (the default), stores on an injected clock advance it.
  */
-public abstract class IdempotencyStoreContract implements StoreFixture {
+public abstract class IdempotencyStoreContract implements StoreFixture, RaceContract {
 
   /** Long enough that no live lease expires during a test. */
   protected static final Duration LONG = Duration.ofMinutes(5);
@@ -71,12 +71,14 @@ public abstract class IdempotencyStoreContract implements StoreFixture {
   }
 
   /** Threads racing for one key. The contract requires at least 16. */
-  protected int raceThreads() {
+  @Override
+  public int raceThreads() {
     return 16;
   }
 
   /** Rounds of the one-key race. The contract requires at least 200. */
-  protected int raceRounds() {
+  @Override
+  public int raceRounds() {
     return 200;
   }
 
@@ -354,65 +356,6 @@ public abstract class IdempotencyStoreContract implements StoreFixture {
     @Test
     void purgeOfEmptyNamespaceRemovesNothing() {
       assertThat(store.purge(namespace)).isZero();
-    }
-  }
-
-  @Nested
-  class Races {
-
-    @Test
-    void exactlyOneOfManyThreadsReservesOneKeyEveryRound() throws Exception {
-      int threads = raceThreads();
-      assertThat(threads).as("the contract races at least 16 threads").isGreaterThanOrEqualTo(16);
-      assertThat(raceRounds()).as("the contract races at least 200 rounds").isGreaterThanOrEqualTo(200);
-      try (RaceTester race = new RaceTester(threads)) {
-        for (int round = 0; round < raceRounds(); round++) {
-          IdempotencyKey key = key("race-" + round);
-          List<Reservation> results = race.race(i -> () ->
-              store.reserve(key, fingerprint("same"), LeaseToken.random(), LONG));
-          long winners = results.stream().filter(r -> r instanceof Reservation.Acquired).count();
-          assertThat(winners).as("winners in round %d", round).isEqualTo(1);
-          assertThat(results).filteredOn(r -> r instanceof Reservation.Found)
-              .allSatisfy(r -> assertThat(((Reservation.Found) r).record())
-                  .isEqualTo(new StoredRecord.InProgress(fingerprint("same"))));
-        }
-      }
-    }
-
-    @Test
-    void manyDistinctKeysReservedConcurrentlyAllSucceed() throws Exception {
-      int perThread = 50;
-      try (RaceTester race = new RaceTester(raceThreads())) {
-        List<Integer> acquired = race.race(thread -> () -> {
-          int count = 0;
-          for (int i = 0; i < perThread; i++) {
-            IdempotencyKey key = key("distinct-" + thread + "-" + i);
-            if (store.reserve(key, fingerprint("r"), LeaseToken.random(), LONG) instanceof Reservation.Acquired) {
-              count++;
-            }
-          }
-          return count;
-        });
-        assertThat(acquired).containsOnly(perThread);
-      }
-    }
-
-    @Test
-    void completionRacingTakeoverHasOneWinner() throws Exception {
-      // The holder completes at the moment its lease expires while others take over: afterwards the key
-      // is either completed by the holder or held by exactly one newcomer, never both.
-      try (RaceTester race = new RaceTester(raceThreads())) {
-        for (int round = 0; round < 5; round++) {
-          IdempotencyKey key = key("fence-" + round);
-          LeaseToken stale = acquire(key, fingerprint("a"), shortLease());
-          elapsePast(shortLease());
-          List<Object> results = race.race(i -> () -> i == 0
-              ? store.complete(key, stale, bytes("late"), LONG)
-              : store.reserve(key, fingerprint("a"), LeaseToken.random(), LONG));
-          assertThat(results.get(0)).as("the expired holder's completion").isEqualTo(false);
-          assertThat(results).filteredOn(r -> r instanceof Reservation.Acquired).hasSize(1);
-        }
-      }
     }
   }
 

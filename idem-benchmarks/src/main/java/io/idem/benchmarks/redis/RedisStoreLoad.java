@@ -7,7 +7,10 @@ import io.idem.benchmarks.ClientThreads;
 import io.idem.redis.RedisStore;
 import io.idem.spi.Reservation;
 import io.idem.testservers.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +30,8 @@ import java.util.regex.Pattern;
  * each beside {@code redis-benchmark} running {@code SET key v NX PX 86400000} on random keys against
  * the same server at the same concurrency, in the same run: alternating rounds (three unless --rounds says) per
  * concurrency, and the median of the per-round ratios. A pair is two round trips, so 0.5 is the
- * ratio a store without pipelining cannot beat.
+ * ratio a store without pipelining cannot beat. Each round also reports the client's CPU time per pair
+ * (this JVM's, all threads), a cost that other load on the machine disturbs less than throughput.
  *
  * <pre>
  * java -cp idem-benchmarks/target/idem-benchmarks.jar io.idem.benchmarks.redis.RedisStoreLoad \
@@ -82,9 +86,11 @@ public final class RedisStoreLoad {
       System.out.printf(Locale.ROOT, "Redis store load, %d s per point, redis on port %d, %d cores, %s, %s%n",
           seconds, port, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
           (asyncApi ? "asynchronous API" : "blocking API on " + threads) + ", " + connections + " connection(s)");
-      System.out.printf(Locale.ROOT, "%11s %5s %14s %14s %7s%n", "concurrency", "round", "idem pairs/s", "raw SET/s", "ratio");
+      System.out.printf(Locale.ROOT, "%11s %5s %14s %14s %7s %12s%n", "concurrency", "round", "idem pairs/s", "raw SET/s",
+          "ratio", "CPU µs/pair");
       for (int concurrency : concurrencies) {
         List<Double> ratios = new ArrayList<>();
+        List<Double> cpuPerPair = new ArrayList<>();
         try (RedisStore store = RedisStore.builder("redis://127.0.0.1:" + port).connections(connections).build()) {
           runPairs(store, concurrency, WARMUP_SECONDS, "warmup");
           long rawRequests = calibrate(port, concurrency, (double) seconds / rounds);
@@ -93,16 +99,21 @@ public final class RedisStoreLoad {
             double raw = runRedisBenchmark(port, concurrency, rawRequests);
             flush(server);
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             long completed = runPairs(store, concurrency, Math.max(1, seconds / rounds), "run");
             double pairs = completed / ((System.nanoTime() - start) / 1e9);
+            double cpuMicrosPerPair = (processCpuNanos() - cpuStart) / 1e3 / Math.max(1, completed);
             flush(server);
             ratios.add(pairs / raw);
-            System.out.printf(Locale.ROOT, "%11d %5d %14.0f %14.0f %7.2f%n", concurrency, round, pairs, raw, pairs / raw);
+            cpuPerPair.add(cpuMicrosPerPair);
+            System.out.printf(Locale.ROOT, "%11d %5d %14.0f %14.0f %7.2f %12.1f%n", concurrency, round, pairs, raw,
+                pairs / raw, cpuMicrosPerPair);
           }
         }
         ratios.sort(null);
-        System.out.printf(Locale.ROOT, "%11d %5s %14s %14s %7.2f  (median ratio)%n", concurrency, "", "", "",
-            ratios.get(ratios.size() / 2));
+        cpuPerPair.sort(null);
+        System.out.printf(Locale.ROOT, "%11d %5s %14s %14s %7.2f %12.1f  (medians)%n", concurrency, "", "", "",
+            ratios.get(ratios.size() / 2), cpuPerPair.get(cpuPerPair.size() / 2));
       }
     } finally {
       if (server != null) {
@@ -219,6 +230,16 @@ public final class RedisStoreLoad {
     return completed.sum();
   }
 
+  /**
+   * CPU time this JVM has used (every thread: Lettuce's I/O threads, the driver, JIT and GC). Per pair,
+   * it is the client's cost, which stays comparable when other processes crowd the machine and the
+   * throughput figures scatter.
+   */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   /** How many requests redis-benchmark needs to run about {@code seconds} at this concurrency. */
   private static long calibrate(int port, int concurrency, double seconds) throws IOException, InterruptedException {
     double probe = runRedisBenchmark(port, concurrency, 20_000L * Math.min(concurrency, 4));
@@ -245,8 +266,16 @@ public final class RedisStoreLoad {
 
   /** Empties a server the driver started, so every point starts from the same memory state. */
   private static void flush(RedisServer ownServer) {
-    if (ownServer != null) {
-      ownServer.command("FLUSHALL");
+    if (ownServer == null) {
+      return;
+    }
+    // Through Lettuce (60 s timeout): freeing millions of keys on a crowded machine can outlast the
+    // test-server helper's 5 s socket timeout, which ended a run.
+    RedisClient client = RedisClient.create(ownServer.url());
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      connection.sync().flushall();
+    } finally {
+      client.shutdown();
     }
   }
 
