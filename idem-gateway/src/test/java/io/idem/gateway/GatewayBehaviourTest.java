@@ -247,6 +247,37 @@ class GatewayBehaviourTest {
     }
   }
 
+  @Test
+  void bodiesStreamBothWaysWithoutAKey() throws Exception {
+    upstream.hold();
+    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+          + "5\r\nhello\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      // The upstream has the first chunk while the client has not finished sending.
+      await().until(() -> "hello".equals(upstream.firstChunk()));
+      out.write("6\r\n world\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+
+      // The client has the first part of the answer while the upstream still holds the rest.
+      InputStream in = socket.getInputStream();
+      StringBuilder received = new StringBuilder();
+      while (!received.toString().contains("first\n")) {
+        int b = in.read();
+        assertThat(b).as("the answer so far: " + received).isNotNegative();
+        received.append((char) b);
+      }
+      upstream.release();
+      received.append(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+
+      assertThat(received.toString()).startsWith("HTTP/1.1 200").contains("second 11\n");
+    } finally {
+      upstream.release();
+    }
+  }
+
   /** Sends bytes exactly as written and reads until the server closes (every request here says close). */
   private static String raw(String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
