@@ -95,6 +95,12 @@ final class RawClient implements AutoCloseable {
     return false;
   }
 
+  /** The answer, failing with {@link SocketTimeoutException} when none comes within {@code millis}. */
+  Answer answerWithin(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+    return answer();
+  }
+
   Answer answer() throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     try {

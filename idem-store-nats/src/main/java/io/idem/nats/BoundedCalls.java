@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -30,17 +29,22 @@ final class BoundedCalls {
 
   private final String bucketName;
   private final Duration timeout;
+  private final Deadlines deadlines;
   private volatile boolean closed;
 
   BoundedCalls(String bucketName, Duration timeout) {
     this.bucketName = bucketName;
     this.timeout = timeout;
+    this.deadlines = new Deadlines(timeout);
   }
 
   /** Refuses every later call with StoreUnavailableException. Returns whether it was open. */
   boolean close() {
     boolean wasOpen = !closed;
     closed = true;
+    if (wasOpen) {
+      deadlines.close();
+    }
     return wasOpen;
   }
 
@@ -54,7 +58,7 @@ final class BoundedCalls {
     } catch (RuntimeException e) {
       started = CompletableFuture.failedFuture(e);
     }
-    return started.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+    return deadlines.bound(started)
         .exceptionallyCompose(failure -> CompletableFuture.failedFuture(translate(failure, operation)));
   }
 

@@ -12,8 +12,6 @@ import io.nats.client.api.StreamInfo;
 import io.nats.client.support.ServerVersion;
 import java.io.IOException;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Binds the store to its bucket at build: uses the bucket when it exists, creates it when it does not,
@@ -30,7 +28,7 @@ final class BucketSetup {
    */
   static final String CLUSTERED_CAS_VERSION = "2.9.21";
 
-  private static final Logger LOG = LoggerFactory.getLogger(BucketSetup.class);
+  private static final System.Logger LOG = System.getLogger(NatsStore.class.getName());
   private static final int STREAM_NOT_FOUND = 10059;
   private static final int STREAM_NAME_IN_USE = 10058;
 
@@ -71,9 +69,9 @@ final class BucketSetup {
     boolean replicated = config.getReplicas() > 1;
     boolean casMessageIds = replicated && !serverSerialisesClusteredCas(connection.getServerInfo().getVersion());
     if (casMessageIds) {
-      LOG.info("NATS {} does not serialise compare-and-set in a replicated stream (fixed in {}): bucket '{}' guards"
-          + " each one with a message id as well", connection.getServerInfo().getVersion(), CLUSTERED_CAS_VERSION,
-          bucket);
+      LOG.log(System.Logger.Level.INFO, "Idem: NATS " + connection.getServerInfo().getVersion() + " does not serialise"
+          + " compare-and-set in a replicated stream (fixed in " + CLUSTERED_CAS_VERSION + "): bucket '" + bucket
+          + "' guards each one with a message id as well");
     }
     KvBucket kv = new KvBucket(connection, connection.jetStream(options), management, bucket, messageTtl, replicated,
         casMessageIds, timeout);
@@ -97,8 +95,9 @@ final class BucketSetup {
     try {
       StreamInfo created = connection.keyValueManagement(KeyValueOptions.builder().jetStreamOptions(options).build())
           .create(kv.build()).getBackingStreamInfo();
-      LOG.info("Created the NATS key-value bucket '{}' ({} replica(s), {} storage, max age {}, per-message TTL {})",
-          bucket, replicas, storage, maxAge, ttlServer ? "on" : "off (server older than " + MESSAGE_TTL_VERSION + ")");
+      LOG.log(System.Logger.Level.INFO, "Idem: created the NATS key-value bucket '" + bucket + "' (" + replicas
+          + " replica(s), " + storage + " storage, max age " + maxAge + ", per-message TTL "
+          + (ttlServer ? "on" : "off (server older than " + MESSAGE_TTL_VERSION + ")") + ")");
       return created.getConfiguration();
     } catch (JetStreamApiException e) {
       if (e.getApiErrorCode() != STREAM_NAME_IN_USE) {
@@ -118,8 +117,9 @@ final class BucketSetup {
           + " of its own (a key-value bucket created by NATS 2.9 or later has both)");
     }
     if (config.getReplicas() != replicas || config.getStorageType() != storage) {
-      LOG.warn("The NATS key-value bucket '{}' exists with {} replica(s) and {} storage; this store asked for {} and"
-          + " {}. Idem uses it as it is.", bucket, config.getReplicas(), config.getStorageType(), replicas, storage);
+      LOG.log(System.Logger.Level.WARNING, "Idem: the NATS key-value bucket '" + bucket + "' exists with "
+          + config.getReplicas() + " replica(s) and " + config.getStorageType() + " storage; this store asked for "
+          + replicas + " and " + storage + ". Idem uses it as it is.");
     }
   }
 }

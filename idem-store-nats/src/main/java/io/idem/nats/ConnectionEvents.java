@@ -4,8 +4,6 @@ import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a connection the store opened tells about itself, in the store's log: losing and regaining the
@@ -14,7 +12,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionEvents implements ConnectionListener, ErrorListener {
 
-  private static final Logger LOG = LoggerFactory.getLogger(NatsStore.class);
+  private static final System.Logger LOG = System.getLogger(NatsStore.class.getName());
 
   /** jnats reports DISCONNECTED after every failed reconnect attempt: one warning per outage is enough. */
   private final AtomicBoolean lost = new AtomicBoolean();
@@ -24,24 +22,25 @@ final class ConnectionEvents implements ConnectionListener, ErrorListener {
     switch (type) {
       case DISCONNECTED -> {
         if (lost.compareAndSet(false, true)) {
-          LOG.warn("Lost the NATS server; reconnecting (calls fail with StoreUnavailableException until then)");
+          LOG.log(System.Logger.Level.WARNING, "Idem: lost the NATS server; reconnecting (calls fail with"
+              + " StoreUnavailableException until then)");
         }
       }
       case RECONNECTED -> {
         lost.set(false);
-        LOG.info("Reconnected to NATS at {}", connection.getConnectedUrl());
+        LOG.log(System.Logger.Level.INFO, () -> "Idem: reconnected to NATS at " + connection.getConnectedUrl());
       }
-      default -> LOG.debug("NATS connection event {}", type);
+      default -> LOG.log(System.Logger.Level.DEBUG, () -> "Idem: NATS connection event " + type);
     }
   }
 
   @Override
   public void errorOccurred(Connection connection, String error) {
-    LOG.warn("NATS server error: {}", error);
+    LOG.log(System.Logger.Level.WARNING, "Idem: NATS server error: " + error);
   }
 
   @Override
   public void exceptionOccurred(Connection connection, Exception exception) {
-    LOG.debug("NATS connection exception", exception);
+    LOG.log(System.Logger.Level.DEBUG, "Idem: NATS connection exception", exception);
   }
 }

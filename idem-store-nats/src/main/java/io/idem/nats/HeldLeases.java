@@ -1,6 +1,7 @@
 package io.idem.nats;
 
 import io.idem.Fingerprint;
+import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +25,8 @@ final class HeldLeases {
    * @param sentAtMillis the store clock when the write that took or extended it was sent: never later
    *     than the server's timestamp of that write, so the holder gives up no later than any reader
    */
-  record Held(String natsKey, long revision, Fingerprint fingerprint, long sentAtMillis, long leaseMillis) {
+  record Held(IdempotencyKey key, String natsKey, long revision, Fingerprint fingerprint, long sentAtMillis,
+      long leaseMillis) {
     boolean expiredAt(long nowMillis) {
       return nowMillis - sentAtMillis >= leaseMillis;
     }
@@ -45,10 +47,10 @@ final class HeldLeases {
     }
   }
 
-  /** The lease {@code token} holds on {@code natsKey} through this instance, or null. */
-  Held find(LeaseToken token, String natsKey) {
+  /** The lease {@code token} holds on {@code key} through this instance, or null. */
+  Held find(LeaseToken token, IdempotencyKey key) {
     Held lease = held.get(token);
-    return lease != null && lease.natsKey().equals(natsKey) ? lease : null;
+    return lease != null && lease.key().equals(key) ? lease : null;
   }
 
   void forget(LeaseToken token) {

@@ -45,6 +45,10 @@ final class NatsKeys {
 
   /** One part as one token: the readable form unless the compact one is shorter. */
   static String token(String part) {
+    if (isPlain(part)) {
+      // The common case (order-42, a UUID): the readable form is the part itself, never longer than compact.
+      return part;
+    }
     byte[] bytes = wtf8(part);
     int readable = 0;
     for (byte b : bytes) {
@@ -63,6 +67,19 @@ final class NatsKeys {
       return token.toString();
     }
     return "=" + COMPACT.encodeToString(bytes);
+  }
+
+  private static boolean isPlain(String part) {
+    if (part.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < part.length(); i++) {
+      char c = part.charAt(i);
+      if (c >= 0x80 || !isPlain((byte) c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isPlain(byte b) {

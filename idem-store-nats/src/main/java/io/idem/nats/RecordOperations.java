@@ -1,6 +1,7 @@
 package io.idem.nats;
 
 import io.idem.Fingerprint;
+import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.StoreUnavailableException;
 import io.idem.nats.HeldLeases.Held;
@@ -40,21 +41,22 @@ final class RecordOperations {
     this.clock = clock;
   }
 
-  CompletableFuture<Reservation> reserve(String natsKey, Fingerprint fingerprint, LeaseToken token, long leaseMillis) {
-    return claim(natsKey, RecordLayout.inProgress(token, fingerprint, leaseMillis), token, fingerprint, leaseMillis,
-        0, 1);
+  CompletableFuture<Reservation> reserve(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token,
+      long leaseMillis) {
+    return claim(key, NatsKeys.of(key), RecordLayout.inProgress(token, fingerprint, leaseMillis), token, fingerprint,
+        leaseMillis, 0, 1);
   }
 
   /**
    * One round: write expecting {@code expectedRevision}; on a conflict read what is there and either
    * answer it (live), or claim again over it (absent, a marker, or an expired record).
    */
-  private CompletableFuture<Reservation> claim(String natsKey, byte[] value, LeaseToken token, Fingerprint fingerprint,
-      long leaseMillis, long expectedRevision, int round) {
+  private CompletableFuture<Reservation> claim(IdempotencyKey key, String natsKey, byte[] value, LeaseToken token,
+      Fingerprint fingerprint, long leaseMillis, long expectedRevision, int round) {
     long sentAt = clock.millis();
     return bucket.write(natsKey, value, expectedRevision, leaseMillis).thenCompose(revision -> {
       if (revision != KvBucket.CONFLICT) {
-        leases.hold(token, new Held(natsKey, revision, fingerprint, sentAt, leaseMillis));
+        leases.hold(token, new Held(key, natsKey, revision, fingerprint, sentAt, leaseMillis));
         return CompletableFuture.completedFuture(Reservation.acquired(token));
       }
       if (round == MAX_CLAIMS) {
@@ -63,32 +65,34 @@ final class RecordOperations {
       }
       return bucket.last(natsKey).thenCompose(entry -> {
         if (entry == null || entry.marker()) {
-          return claim(natsKey, value, token, fingerprint, leaseMillis, entry == null ? 0 : entry.revision(), round + 1);
+          return claim(key, natsKey, value, token, fingerprint, leaseMillis, entry == null ? 0 : entry.revision(),
+              round + 1);
         }
         Decoded existing = RecordLayout.decode(entry.value(), natsKey);
         if (existing.liveAt(entry.timestampMillis(), clock.millis())) {
           return CompletableFuture.completedFuture(Reservation.found(existing.record()));
         }
-        return claim(natsKey, value, token, fingerprint, leaseMillis, entry.revision(), round + 1);
+        return claim(key, natsKey, value, token, fingerprint, leaseMillis, entry.revision(), round + 1);
       });
     });
   }
 
-  CompletableFuture<Boolean> complete(String natsKey, LeaseToken token, byte[] result, long retentionMillis) {
-    return fenced(natsKey, token, retentionMillis, false,
+  CompletableFuture<Boolean> complete(IdempotencyKey key, LeaseToken token, byte[] result, long retentionMillis) {
+    return fenced(key, token, retentionMillis, false,
         fingerprint -> RecordLayout.completed(token, fingerprint, retentionMillis, result));
   }
 
-  CompletableFuture<Boolean> release(String natsKey, LeaseToken token) {
-    return fenced(natsKey, token, MARKER_LIFETIME_MILLIS, false, null);
+  CompletableFuture<Boolean> release(IdempotencyKey key, LeaseToken token) {
+    return fenced(key, token, MARKER_LIFETIME_MILLIS, false, null);
   }
 
-  CompletableFuture<Boolean> extend(String natsKey, LeaseToken token, long leaseMillis) {
-    return fenced(natsKey, token, leaseMillis, true,
+  CompletableFuture<Boolean> extend(IdempotencyKey key, LeaseToken token, long leaseMillis) {
+    return fenced(key, token, leaseMillis, true,
         fingerprint -> RecordLayout.inProgress(token, fingerprint, leaseMillis));
   }
 
-  CompletableFuture<Optional<StoredRecord>> find(String natsKey) {
+  CompletableFuture<Optional<StoredRecord>> find(IdempotencyKey key) {
+    String natsKey = NatsKeys.of(key);
     return bucket.last(natsKey).thenApply(entry -> live(entry, natsKey).map(Decoded::record));
   }
 
@@ -109,12 +113,13 @@ final class RecordOperations {
    * @param rewrite the new value from the record's fingerprint; null writes a release marker
    * @param keepsLease whether the token still holds the key afterwards (extend)
    */
-  private CompletableFuture<Boolean> fenced(String natsKey, LeaseToken token, long lifetimeMillis, boolean keepsLease,
-      Function<Fingerprint, byte[]> rewrite) {
-    Held held = leases.find(token, natsKey);
+  private CompletableFuture<Boolean> fenced(IdempotencyKey key, LeaseToken token, long lifetimeMillis,
+      boolean keepsLease, Function<Fingerprint, byte[]> rewrite) {
+    Held held = leases.find(token, key);
     if (held == null) {
-      return fencedByRead(natsKey, token, lifetimeMillis, keepsLease, rewrite);
+      return fencedByRead(key, NatsKeys.of(key), token, lifetimeMillis, keepsLease, rewrite);
     }
+    String natsKey = held.natsKey();
     if (held.expiredAt(clock.millis())) {
       leases.forget(token);
       return CompletableFuture.completedFuture(false);
@@ -122,15 +127,15 @@ final class RecordOperations {
     long sentAt = clock.millis();
     return send(natsKey, held.fingerprint(), held.revision(), lifetimeMillis, rewrite).thenCompose(revision -> {
       if (revision == KvBucket.CONFLICT) {
-        return fencedByRead(natsKey, token, lifetimeMillis, keepsLease, rewrite);
+        return fencedByRead(key, natsKey, token, lifetimeMillis, keepsLease, rewrite);
       }
-      settle(natsKey, token, held.fingerprint(), revision, sentAt, lifetimeMillis, keepsLease);
+      settle(key, natsKey, token, held.fingerprint(), revision, sentAt, lifetimeMillis, keepsLease);
       return CompletableFuture.completedFuture(true);
     });
   }
 
-  private CompletableFuture<Boolean> fencedByRead(String natsKey, LeaseToken token, long lifetimeMillis,
-      boolean keepsLease, Function<Fingerprint, byte[]> rewrite) {
+  private CompletableFuture<Boolean> fencedByRead(IdempotencyKey key, String natsKey, LeaseToken token,
+      long lifetimeMillis, boolean keepsLease, Function<Fingerprint, byte[]> rewrite) {
     return bucket.last(natsKey).thenCompose(entry -> {
       Optional<Decoded> live = live(entry, natsKey);
       if (live.isEmpty() || !live.get().inProgress() || !live.get().token().equals(token)) {
@@ -144,7 +149,7 @@ final class RecordOperations {
           leases.forget(token);
           return false;
         }
-        settle(natsKey, token, fingerprint, revision, sentAt, lifetimeMillis, keepsLease);
+        settle(key, natsKey, token, fingerprint, revision, sentAt, lifetimeMillis, keepsLease);
         return true;
       });
     });
@@ -157,10 +162,10 @@ final class RecordOperations {
         : bucket.write(natsKey, rewrite.apply(fingerprint), revision, lifetimeMillis);
   }
 
-  private void settle(String natsKey, LeaseToken token, Fingerprint fingerprint, long revision, long sentAt,
-      long lifetimeMillis, boolean keepsLease) {
+  private void settle(IdempotencyKey key, String natsKey, LeaseToken token, Fingerprint fingerprint, long revision,
+      long sentAt, long lifetimeMillis, boolean keepsLease) {
     if (keepsLease) {
-      leases.hold(token, new Held(natsKey, revision, fingerprint, sentAt, lifetimeMillis));
+      leases.hold(token, new Held(key, natsKey, revision, fingerprint, sentAt, lifetimeMillis));
     } else {
       leases.forget(token);
     }

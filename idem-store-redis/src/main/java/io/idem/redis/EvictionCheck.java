@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Whether a server's memory settings can evict Idem's records. Every Idem key carries a TTL, so the
@@ -17,7 +15,7 @@ final class EvictionCheck {
 
   static final String SAFE_POLICY = "noeviction";
   // Logged under the store's name: that is the logger users look for (and may have configured).
-  private static final Logger LOG = LoggerFactory.getLogger(RedisStore.class);
+  private static final System.Logger LOG = System.getLogger(RedisStore.class.getName());
 
   private EvictionCheck() {}
 
@@ -34,13 +32,14 @@ final class EvictionCheck {
         config = BoundedCommands.await("start",
             commands.call("start", null, () -> node.commands().configGet("maxmemory-policy", "maxmemory")));
       } catch (RuntimeException e) {
-        LOG.info("Could not read maxmemory-policy from Redis {} ({}). Make sure it is noeviction: an evicted"
-            + " Idem record lets a retry run the request twice.", node.name(), e.getMessage());
+        LOG.log(System.Logger.Level.INFO, "Idem: could not read maxmemory-policy from Redis " + node.name() + " ("
+            + e.getMessage() + "). Make sure it is noeviction: an evicted Idem record lets a retry run the request"
+            + " twice.");
         continue;
       }
       warningFor(node.name(), config.get("maxmemory-policy"), parseMaxmemory(config.get("maxmemory")))
           .ifPresent(warning -> {
-            LOG.warn(warning);
+            LOG.log(System.Logger.Level.WARNING, warning);
             warnings.add(warning);
           });
     }
