@@ -11,6 +11,7 @@ import io.idem.testservers.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValue;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -93,7 +94,9 @@ public final class NatsStoreLoad {
     try (Connection idem = Nats.connect(connectionOptions(url));
         Connection raw = Nats.connect(connectionOptions(url));
         NatsStore store = NatsStore.builder(idem).bucket(IDEM_BUCKET).build()) {
-      JetStreamManagement management = raw.jetStreamManagement();
+      // Generous: purges between rounds must not end a run on a crowded machine.
+      JetStreamManagement management = raw.jetStreamManagement(JetStreamOptions.builder()
+          .requestTimeout(Duration.ofSeconds(30)).build());
       raw.keyValueManagement().create(KeyValueConfiguration.builder().name(RAW_BUCKET).maxHistoryPerKey(1)
           .ttl(NatsStore.DEFAULT_MAX_AGE).storageType(StorageType.File).build());
       RawSide rawSide = new RawSide(raw.jetStream(), raw.keyValue(RAW_BUCKET));
