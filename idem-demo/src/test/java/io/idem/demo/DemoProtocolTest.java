@@ -43,6 +43,18 @@ class DemoProtocolTest extends RunningMemoryDemo {
     assertThat(payments(tenant)).isZero();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"post", "Post"})
+  void methodNamesAreCaseSensitiveSoALowerCasePostIsNotIdempotencyCovered(String method) throws Exception {
+    String request = RawClient.head(method, "/payments", BODY.length(), "Idempotency-Key: lower-" + method,
+        "Authorization: Bearer lower") + BODY;
+    send(request);
+    RawClient.Answer retry = send(request);
+
+    assertThat(retry.status()).isEqualTo(405);
+    assertThat(retry.header("Idempotent-Replayed")).as("a refused method is not stored and replayed").isNull();
+  }
+
   @Test
   void methodThatIsNotAValidTokenIs400Problem() throws Exception {
     RawClient.Answer answer = send("FO(O /payments HTTP/1.1\r\nHost: localhost\r\n\r\n");

@@ -9,7 +9,6 @@ import io.idem.http.Problems;
 import io.idem.http.StoredResponse;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.io.Content;
@@ -102,7 +101,7 @@ final class GatewayHandler extends Handler.Abstract.NonBlocking {
    */
   private CompletableFuture<Void> bodyIfKeyed(Request request, ProxyRequestView view) {
     HttpIdempotencyConfig config = http.config();
-    if (!config.methods().contains(request.getMethod().toUpperCase(Locale.ROOT))
+    if (!config.methods().contains(request.getMethod())
         || !request.getHeaders().contains(config.headerName())) {
       return CompletableFuture.completedFuture(null);
     }

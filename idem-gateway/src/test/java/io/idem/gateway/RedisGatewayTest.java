@@ -69,7 +69,9 @@ class RedisGatewayTest {
       Http viaB = new Http(b.port());
 
       HttpResponse<byte[]> created = viaA.post("/payments", "{\"amount\":1}", "Idempotency-Key", key);
-      HttpResponse<byte[]> replayed = viaB.post("/payments", "{\"amount\":1}", "Idempotency-Key", key);
+      // The answer reaches the client while Redis takes it: until then the key is still in progress (409).
+      HttpResponse<byte[]> replayed = await().until(
+          () -> viaB.post("/payments", "{\"amount\":1}", "Idempotency-Key", key), r -> r.statusCode() != 409);
       HttpResponse<byte[]> mismatch = viaB.post("/payments", "{\"amount\":2}", "Idempotency-Key", key);
 
       assertThat(replayed.body()).isEqualTo(created.body());
@@ -98,19 +100,26 @@ class RedisGatewayTest {
           "Authorization", "Bearer " + apiKey);
       assertThat(created.statusCode()).isEqualTo(201);
 
-      StringBuilder keys = new StringBuilder();
-      StringBuilder values = new StringBuilder();
-      RedisClient client = RedisClient.create(redis.url());
-      try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
-        for (byte[] name : connection.sync().keys("*".getBytes(StandardCharsets.UTF_8))) {
-          keys.append(new String(name, StandardCharsets.ISO_8859_1)).append('\n');
-          values.append(new String(connection.sync().get(name), StandardCharsets.ISO_8859_1));
-        }
-      } finally {
-        client.shutdown();
-      }
-      assertThat(keys.toString()).contains("k1").doesNotContain(apiKey).doesNotContain("sk_live");
-      assertThat(values.toString()).contains("pay_1").doesNotContain(apiKey).doesNotContain("sk_live");
+      // The answer is stored while it goes to the client: wait until the record holds it.
+      String[] stored = await().until(() -> storeContents(redis.url()), contents -> contents[1].contains("pay_1"));
+      assertThat(stored[0]).contains("k1").doesNotContain(apiKey).doesNotContain("sk_live");
+      assertThat(stored[1]).contains("pay_1").doesNotContain(apiKey).doesNotContain("sk_live");
     }
+  }
+
+  /** Every key and every value in the Redis server, as text: [keys, values]. */
+  private static String[] storeContents(String url) {
+    StringBuilder keys = new StringBuilder();
+    StringBuilder values = new StringBuilder();
+    RedisClient client = RedisClient.create(url);
+    try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
+      for (byte[] name : connection.sync().keys("*".getBytes(StandardCharsets.UTF_8))) {
+        keys.append(new String(name, StandardCharsets.ISO_8859_1)).append('\n');
+        values.append(new String(connection.sync().get(name), StandardCharsets.ISO_8859_1));
+      }
+    } finally {
+      client.shutdown();
+    }
+    return new String[] {keys.toString(), values.toString()};
   }
 }

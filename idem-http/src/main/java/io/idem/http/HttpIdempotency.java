@@ -15,7 +15,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -124,7 +123,8 @@ public final class HttpIdempotency {
 
   /** The checks that need no store: an {@link HttpDecision} to answer at once, or the {@link Scoped} request. */
   private Object check(HttpRequestView request) {
-    if (!config.methods().contains(request.method().toUpperCase(Locale.ROOT))) {
+    // Method names are case-sensitive (RFC 9110): "post" is not POST, and the application will refuse it.
+    if (!config.methods().contains(request.method())) {
       return PASS_THROUGH;
     }
     try {
@@ -228,7 +228,9 @@ public final class HttpIdempotency {
     try {
       stored = StoredResponse.codec().decode(payload);
     } catch (CorruptRecordException e) {
-      LOG.log(Level.ERROR, "stored response for " + key + " is unreadable", e);
+      LOG.log(Level.ERROR, "Idem: the response stored for " + key + " is unreadable (written by another version of "
+          + "Idem, or by another program?); answering 500 record-unreadable. Inspect it, then forget the key "
+          + "(Idempotency.forget).", e);
       return respond(Problems.of(ProblemType.RECORD_UNREADABLE, "the response kept for this key cannot be read"));
     }
     List<Header> headers = new ArrayList<>(HopByHop.strip(stored.headers()));
@@ -244,11 +246,13 @@ public final class HttpIdempotency {
 
   private HttpDecision storeDown(IdempotencyKey key, ProblemType problem, String detail, RuntimeException cause) {
     if (config.failOpen()) {
-      LOG.log(Level.WARNING, "idempotency store failed for " + key + "; failing open, the request runs unprotected",
+      LOG.log(Level.WARNING, "Idem: the store failed for " + key + "; failOpen is on, so the request runs without "
+          + "idempotency protection (a retry may run it again). Check the store's health.",
           cause);
       return PASS_THROUGH;
     }
-    LOG.log(Level.WARNING, "idempotency store failed for " + key + "; answering " + problem.status(), cause);
+    LOG.log(Level.WARNING, "Idem: the store failed for " + key + "; answering " + problem.status() + " with "
+        + "Retry-After, the handler did not run. Check the store's health and timeout.", cause);
     return respond(Problems.of(problem, detail, config.unavailableRetryAfter()));
   }
 

@@ -34,7 +34,9 @@ final class ExpiredRecordCleaner implements AutoCloseable {
         LOG.log(Level.DEBUG, () -> "deleted " + deleted + " expired rows from " + store.table());
       }
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "cleanup of expired rows in " + store.table() + " failed; retrying next interval", e);
+      LOG.log(Level.WARNING, "Idem: deleting expired rows from " + store.table() + " failed; it is retried next "
+          + "interval. Expired rows are never served meanwhile, but the table grows: check the database and the "
+          + "store's permissions (DELETE on the table).", e);
     }
   }
 

@@ -41,8 +41,9 @@ import javax.sql.DataSource;
  *       query timeouts on each connection) with a result or a {@link StoreUnavailableException}
  *       naming {@code postgresql} or {@code mysql}. Borrowing a connection is bounded by the pool's
  *       own connection timeout; a pool the store opened bounds it by the store's timeout.</li>
- *   <li>When the database comes back, the next calls work: the store holds no connection between
- *       calls, and a pool validates an idle connection before handing it out.</li>
+ *   <li>When the database comes back, calls work again: the store holds no connection between
+ *       calls. A pooled connection the outage broke fails the one call it is handed to, unless the
+ *       pool validated it first (HikariCP does for one idle over half a second), and is dropped.</li>
  * </ul>
  *
  * <p>Expired rows are deleted in bounded batches by a daemon thread every

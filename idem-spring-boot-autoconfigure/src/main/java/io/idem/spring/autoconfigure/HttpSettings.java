@@ -28,6 +28,7 @@ final class HttpSettings {
         .maxRequestBodyBytes(Math.toIntExact(http.getMaxRequestBodySize().toBytes()))
         .failOpen(http.isFailOpen())
         .inProgressRetryAfter(http.getInProgressRetryAfter())
-        .unavailableRetryAfter(http.getUnavailableRetryAfter());
+        .unavailableRetryAfter(http.getUnavailableRetryAfter())
+        .maxPreferredWait(http.getMaxPreferredWait());
   }
 }

@@ -176,6 +176,9 @@ public class IdemProperties {
     /** Retry-After sent with 503 (the store did not answer). */
     private Duration unavailableRetryAfter = Duration.ofSeconds(5);
 
+    /** Honour a client's Prefer: wait=N (wait for a running duplicate, then replay) up to this long; 0 ignores it. */
+    private Duration maxPreferredWait = Duration.ZERO;
+
     public boolean isEnabled() {
       return enabled;
     }
@@ -270,6 +273,14 @@ public class IdemProperties {
 
     public void setUnavailableRetryAfter(Duration unavailableRetryAfter) {
       this.unavailableRetryAfter = unavailableRetryAfter;
+    }
+
+    public Duration getMaxPreferredWait() {
+      return maxPreferredWait;
+    }
+
+    public void setMaxPreferredWait(Duration maxPreferredWait) {
+      this.maxPreferredWait = maxPreferredWait;
     }
   }
 

@@ -1,0 +1,209 @@
+package io.idem.benchmarks.gateway;
+
+import io.idem.testservers.RedisServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The gateway beside nginx, in one run, against one fast local upstream ({@link FastUpstream}), with
+ * {@code wrk} POSTing a new {@code Idempotency-Key} on every request at 16 and 64 connections:
+ *
+ * <ol>
+ *   <li>direct: wrk to the upstream;</li>
+ *   <li>nginx: Debian's nginx as a plain reverse proxy ({@link NginxProxy});</li>
+ *   <li>gateway, memory store: {@code io.idem.gateway.GatewayMain} in a JVM of its own, as a user runs it;</li>
+ *   <li>gateway, Redis: the same on a Redis server started for the run;</li>
+ *   <li>gateway, no key: the memory gateway with requests that carry no key (they pass through): what
+ *       the proxying costs without the idempotency.</li>
+ * </ol>
+ *
+ * Every request through the gateway is a new key: a reserve and a complete on the store, a forwarded
+ * request and a stored answer. Besides throughput and latency it reports the CPU time the proxy's own
+ * processes spent per request (nginx's master and workers; the gateway's JVM): on a machine shared with
+ * other work, throughput follows the share of the cores a process gets, CPU per request does not. The configurations alternate for several rounds, so drift on a shared
+ * machine hits all alike. Not a test: run by hand, see BENCHMARKS.md. Needs {@code wrk} and
+ * {@code nginx} on the PATH (Debian: {@code apt-get install wrk nginx-light}).
+ *
+ * <pre>java -cp idem-benchmarks/target/idem-benchmarks.jar io.idem.benchmarks.gateway.GatewayLoadDriver
+ *     [--seconds 10] [--rounds 2]</pre>
+ */
+public final class GatewayLoadDriver {
+
+  private static final int[] CONNECTIONS = {16, 64};
+
+  private GatewayLoadDriver() {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = intOption(args, "--seconds", 10);
+    int rounds = intOption(args, "--rounds", 2);
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    Wrk wrk = new Wrk();
+    List<Process> gateways = new ArrayList<>();
+    try (FastUpstream upstream = new FastUpstream();
+        RedisServer redis = RedisServer.start();
+        NginxProxy nginx = new NginxProxy(freePort(), upstream.port())) {
+      Map<String, Integer> targets = new LinkedHashMap<>();
+      Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+      targets.put("direct", upstream.port());
+      targets.put("nginx", nginx.port());
+      targets.put("gateway, memory", startGateway(gateways, upstream.port(), "memory:"));
+      targets.put("gateway, Redis", startGateway(gateways, upstream.port(), redis.url()));
+      processes.put("direct", ProcessHandle.current());
+      processes.put("nginx", nginx.process().toHandle());
+      processes.put("gateway, memory", gateways.get(0).toHandle());
+      processes.put("gateway, Redis", gateways.get(1).toHandle());
+      targets.put("gateway, no key", targets.get("gateway, memory"));
+      processes.put("gateway, no key", gateways.get(0).toHandle());
+      for (Map.Entry<String, Integer> target : targets.entrySet()) {
+        awaitPort(target.getKey(), target.getValue());
+      }
+      System.out.printf(Locale.ROOT, "warming up (%d s per configuration)%n", 2 * seconds);
+      for (Map.Entry<String, Integer> target : targets.entrySet()) {
+        wrk.run(target.getValue(), 64, 2 * seconds, keyed(target.getKey()));
+      }
+      Map<String, List<Wrk.Result>> results = new LinkedHashMap<>();
+      for (int round = 0; round < rounds; round++) {
+        List<String> order = new ArrayList<>(targets.keySet());
+        if (round % 2 == 1) {
+          java.util.Collections.reverse(order);
+        }
+        for (int connections : CONNECTIONS) {
+          for (String name : order) {
+            long cpuBefore = cpuNanos(processes.get(name));
+            Wrk.Result measured = wrk.run(targets.get(name), connections, seconds, keyed(name));
+            double cpuMicros = (cpuNanos(processes.get(name)) - cpuBefore) / 1_000.0 / measured.requests();
+            Wrk.Result result = measured.withCpuMicrosPerRequest(cpuMicros);
+            System.out.printf(Locale.ROOT, "round %d, %2d connections, %-16s %9.0f req/s  p50 %7.0f us  p99 %7.0f us"
+                + "  cpu %5.1f us/req  errors %d%n", round + 1, connections, name, result.requestsPerSecond(),
+                result.p50Micros(), result.p99Micros(), cpuMicros, result.errors());
+            results.computeIfAbsent(connections + "|" + name, k -> new ArrayList<>()).add(result);
+          }
+        }
+      }
+      report(seconds, rounds, targets.keySet(), results);
+    } finally {
+      for (Process gateway : gateways) {
+        gateway.destroy();
+        gateway.waitFor();
+      }
+    }
+  }
+
+  private static boolean keyed(String configuration) {
+    return !configuration.equals("gateway, no key");
+  }
+
+  /** The gateway as a user starts it, in a JVM of its own, with this JVM's class path. */
+  private static int startGateway(List<Process> started, int upstreamPort, String store) throws IOException {
+    int port = freePort();
+    Path log = Files.createTempFile("idem-bench-gateway", ".log");
+    log.toFile().deleteOnExit();
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "io.idem.gateway.GatewayMain",
+        "--port", Integer.toString(port), "--upstream", "http://127.0.0.1:" + upstreamPort, "--store", store,
+        "--require-key", "/payments", "--connections-per-client", "1024")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    started.add(process);
+    return port;
+  }
+
+  private static void report(int seconds, int rounds, Iterable<String> names, Map<String, List<Wrk.Result>> results) {
+    System.out.printf(Locale.ROOT, "%n%d s per run, %d rounds, wrk -t2, POST /payments with a new Idempotency-Key "
+        + "each%n", seconds, rounds);
+    System.out.println("| connections | configuration | req/s | ÷ nginx | p50 µs | p99 µs | p50 added | p99 added "
+        + "| proxy CPU µs/req | errors |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+    for (int connections : CONNECTIONS) {
+      Wrk.Result direct = mean(results.get(connections + "|direct"));
+      Wrk.Result nginx = mean(results.get(connections + "|nginx"));
+      for (String name : names) {
+        Wrk.Result r = mean(results.get(connections + "|" + name));
+        boolean baseline = name.equals("direct");
+        System.out.printf(Locale.ROOT, "| %d | %s | %.0f | %.2f | %.0f | %.0f | %s | %s | %s | %d |%n", connections,
+            name, r.requestsPerSecond(), r.requestsPerSecond() / nginx.requestsPerSecond(), r.p50Micros(),
+            r.p99Micros(),
+            baseline ? "—" : String.format(Locale.ROOT, "%+.0f", r.p50Micros() - direct.p50Micros()),
+            baseline ? "—" : String.format(Locale.ROOT, "%+.0f", r.p99Micros() - direct.p99Micros()),
+            baseline ? "(upstream " + String.format(Locale.ROOT, "%.1f", r.cpuMicrosPerRequest()) + ")"
+                : String.format(Locale.ROOT, "%.1f", r.cpuMicrosPerRequest()),
+            r.errors());
+      }
+    }
+  }
+
+  private static Wrk.Result mean(List<Wrk.Result> runs) {
+    double rate = 0;
+    double p50 = 0;
+    double p99 = 0;
+    double cpu = 0;
+    long requests = 0;
+    long errors = 0;
+    for (Wrk.Result run : runs) {
+      rate += run.requestsPerSecond();
+      p50 += run.p50Micros();
+      p99 += run.p99Micros();
+      cpu += run.cpuMicrosPerRequest();
+      requests += run.requests();
+      errors += run.errors();
+    }
+    int n = runs.size();
+    return new Wrk.Result(rate / n, p50 / n, p99 / n, requests, errors, cpu / n);
+  }
+
+  /**
+   * CPU time of a proxy's processes as the kernel counts it: nginx's master and workers, the gateway's
+   * JVM. For "direct" this JVM alone (the upstream), without the proxies it started.
+   */
+  private static long cpuNanos(ProcessHandle process) {
+    long nanos = ownCpuNanos(process);
+    if (!process.equals(ProcessHandle.current())) {
+      for (ProcessHandle child : (Iterable<ProcessHandle>) process.descendants()::iterator) {
+        nanos += ownCpuNanos(child);
+      }
+    }
+    return nanos;
+  }
+
+  private static long ownCpuNanos(ProcessHandle process) {
+    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+  }
+
+  private static void awaitPort(String name, int port) throws InterruptedException, IOException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(200);
+      }
+    }
+    throw new IOException(name + " did not open port " + port + " within 60 s");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static int intOption(String[] args, String name, int fallback) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return fallback;
+  }
+}
