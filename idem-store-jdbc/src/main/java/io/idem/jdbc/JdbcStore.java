@@ -5,8 +5,10 @@ import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.StoreUnavailableException;
 import io.idem.spi.BlockingStore;
+import io.idem.spi.KeyWatch;
 import io.idem.spi.LeaseExtendingStore;
 import io.idem.spi.Reservation;
+import io.idem.spi.SignallingStore;
 import io.idem.spi.StoredRecord;
 import io.idem.spi.TransactionalCompletion;
 import java.sql.Connection;
@@ -51,7 +53,7 @@ import javax.sql.DataSource;
  * {@link #close()} stops it. For the work and its record to commit together, see
  * {@link TransactionalIdempotency} and {@link #transactions()}.
  */
-public final class JdbcStore extends BlockingStore implements LeaseExtendingStore {
+public final class JdbcStore extends BlockingStore implements LeaseExtendingStore, SignallingStore {
 
   public static final String DEFAULT_TABLE = "idem_records";
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
@@ -72,6 +74,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
   private final int queryTimeoutSeconds;
   private final JdbcTransactions transactions = new JdbcTransactions(this);
   private final ExpiredRecordCleaner cleaner;
+  private final WaiterSignals signals;
   private volatile Sql sql;
 
   JdbcStore(JdbcStoreBuilder builder, DataSource dataSource, UrlPool ownedPool) {
@@ -90,6 +93,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
     }
     this.cleaner = builder.cleanupInterval.isZero() ? null
         : new ExpiredRecordCleaner(this, builder.cleanupInterval, builder.cleanupBatchSize);
+    this.signals = new WaiterSignals(this, ownedPool);
   }
 
   /** A store on {@code dataSource} with every default: table {@value #DEFAULT_TABLE}, which must exist. */
@@ -128,7 +132,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(fingerprint, "fingerprint");
     Objects.requireNonNull(token, "token");
-    long micros = micros(lease, "lease");
+    long micros = Sql.micros(lease, "lease");
     return call("reserve", (sql, c) -> sql.reserve(c, queryTimeoutSeconds, key, fingerprint, token, micros));
   }
 
@@ -137,7 +141,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(result, "result");
-    long micros = micros(retention, "retention");
+    long micros = Sql.micros(retention, "retention");
     return call("complete", (sql, c) -> complete(sql, c, key, token, result, micros));
   }
 
@@ -147,7 +151,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(result, "result");
-    long micros = micros(retention, "retention");
+    long micros = Sql.micros(retention, "retention");
     try {
       return complete(sql(transaction), transaction, key, token, result, micros);
     } catch (SQLException e) {
@@ -162,7 +166,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
       statement.setLong(2, micros);
       int i = sql.bindKey(statement, 3, key);
       statement.setBytes(i, token.bytes());
-      return statement.executeUpdate() == 1;
+      return sql.changedOne(statement, i + 1, key);
     }
   }
 
@@ -174,7 +178,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
       try (PreparedStatement statement = prepare(c, sql.release)) {
         int i = sql.bindKey(statement, 1, key);
         statement.setBytes(i, token.bytes());
-        return statement.executeUpdate() == 1;
+        return sql.changedOne(statement, i + 1, key);
       }
     });
   }
@@ -183,7 +187,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
   public boolean extend(IdempotencyKey key, LeaseToken token, Duration lease) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(token, "token");
-    long micros = micros(lease, "lease");
+    long micros = Sql.micros(lease, "lease");
     return call("extend", (sql, c) -> {
       try (PreparedStatement statement = prepare(c, sql.extend)) {
         statement.setLong(1, micros);
@@ -234,6 +238,15 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
         return (long) statement.executeUpdate();
       }
     });
+  }
+
+  /**
+   * PostgreSQL: a watch through the store's listening connection (the first waits for it, within the
+   * timeout). MySQL/MariaDB, or the listener down: {@link StoreUnavailableException}, and the engine polls.
+   */
+  @Override
+  public KeyWatch watch(IdempotencyKey key) {
+    return signals.watch(Objects.requireNonNull(key, "key"));
   }
 
   /**
@@ -298,6 +311,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
   @Override
   public void close() {
     try {
+      signals.close();
       if (cleaner != null) {
         cleaner.close();
       }
@@ -373,17 +387,5 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
 
   int timeoutMillis() {
     return timeoutMillis;
-  }
-
-  private static long micros(Duration duration, String what) {
-    Objects.requireNonNull(duration, what);
-    if (duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException(what + " must be positive, was " + duration);
-    }
-    try {
-      return duration.toNanos() / 1000;
-    } catch (ArithmeticException e) {
-      throw new IllegalArgumentException(what + " is too long: " + duration, e);
-    }
   }
 }

@@ -56,6 +56,24 @@ final class PostgresSql extends Sql {
     return "(statement_timestamp() + ? * interval '1 microsecond')";
   }
 
+  /**
+   * {@code pg_notify} of the table's channel with the key, for each row the statement changed (one or
+   * none), delivered when the transaction commits (decision 0210). The statement's answer is that row.
+   */
+  @Override
+  String signalling(String statement) {
+    return "WITH changed AS (" + statement + " RETURNING 1) SELECT pg_notify(" + PostgresSignals.channelLiteral(table)
+        + ", ?) FROM changed";
+  }
+
+  @Override
+  boolean changedOne(PreparedStatement statement, int index, IdempotencyKey key) throws SQLException {
+    statement.setString(index, PostgresSignals.payload(key));
+    try (ResultSet changed = statement.executeQuery()) {
+      return changed.next();
+    }
+  }
+
   @Override
   String cleanup() {
     return cleanup;

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The statements of one dialect for one table. Every statement that reads or writes expiry uses
@@ -31,9 +33,9 @@ abstract class Sql {
     this.table = table;
     String key = "namespace = ? AND tenant = ? AND idem_key = ?";
     String live = "expires_at > " + now();
-    this.complete = "UPDATE " + table + " SET token = NULL, result = ?, expires_at = " + later()
-        + " WHERE " + key + " AND token = ? AND " + live;
-    this.release = "DELETE FROM " + table + " WHERE " + key + " AND token = ? AND " + live;
+    this.complete = signalling("UPDATE " + table + " SET token = NULL, result = ?, expires_at = " + later()
+        + " WHERE " + key + " AND token = ? AND " + live);
+    this.release = signalling("DELETE FROM " + table + " WHERE " + key + " AND token = ? AND " + live);
     this.extend = "UPDATE " + table + " SET expires_at = " + later() + " WHERE " + key + " AND token = ? AND " + live;
     this.find = "SELECT fingerprint, result FROM " + table + " WHERE " + key + " AND " + live;
     this.delete = "DELETE FROM " + table + " WHERE " + key + " AND " + live;
@@ -59,6 +61,23 @@ abstract class Sql {
   abstract Reservation reserve(Connection connection, int queryTimeoutSeconds, IdempotencyKey key,
       Fingerprint fingerprint, LeaseToken token, long leaseMicros) throws SQLException;
 
+  /**
+   * The complete or release statement as run: as it is, or, where the database can notify, one that
+   * also tells the key's waiters when it changed the row. Called from the constructor: uses only
+   * {@link #table}.
+   */
+  String signalling(String statement) {
+    return statement;
+  }
+
+  /**
+   * Runs a complete or release statement whose own parameters are bound up to {@code index}: whether
+   * it changed the record.
+   */
+  boolean changedOne(PreparedStatement statement, int index, IdempotencyKey key) throws SQLException {
+    return statement.executeUpdate() == 1;
+  }
+
   /** Binds namespace, tenant and key from {@code index} on; returns the next index. */
   int bindKey(PreparedStatement statement, int index, IdempotencyKey key) throws SQLException {
     bindText(statement, index, key.namespace());
@@ -83,5 +102,18 @@ abstract class Sql {
 
   static byte[] utf8(String value) {
     return value.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@code duration} as the microseconds {@link #later()} adds; it must be positive. */
+  static long micros(Duration duration, String what) {
+    Objects.requireNonNull(duration, what);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, was " + duration);
+    }
+    try {
+      return duration.toNanos() / 1000;
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(what + " is too long: " + duration, e);
+    }
   }
 }

@@ -2,10 +2,12 @@ package io.idem.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
@@ -74,6 +76,13 @@ final class UrlPool implements AutoCloseable {
 
   DataSource dataSource() {
     return pool;
+  }
+
+  /** A connection to the pool's URL, with its settings, that is not the pool's: for a holder as long-lived as a listener. */
+  Connection openOutside() throws SQLException {
+    Properties properties = new Properties();
+    properties.putAll(pool.getDataSourceProperties());
+    return DriverManager.getConnection(pool.getJdbcUrl(), properties);
   }
 
   @Override

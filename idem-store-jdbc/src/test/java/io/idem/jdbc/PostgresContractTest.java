@@ -1,8 +1,10 @@
 package io.idem.jdbc;
 
+import io.idem.testkit.SignallingStoreContract;
 import io.idem.testservers.PostgresServer;
 
-class PostgresContractTest extends JdbcStoreContractTest {
+/** The contract, and duplicates woken by {@code pg_notify} through the listener on the caller's pool. */
+class PostgresContractTest extends JdbcStoreContractTest implements SignallingStoreContract {
   @Override
   String jdbcUrl() {
     return PostgresServer.sharedUrl();

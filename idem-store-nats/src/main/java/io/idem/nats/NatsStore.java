@@ -5,8 +5,10 @@ import io.idem.Fingerprint;
 import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.StoreUnavailableException;
+import io.idem.spi.KeyWatch;
 import io.idem.spi.LeaseExtendingStore;
 import io.idem.spi.Reservation;
+import io.idem.spi.SignallingStore;
 import io.idem.spi.StoredRecord;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -50,7 +52,7 @@ import java.util.concurrent.CompletableFuture;
  * A store built from a URL opens its connection and closes it on {@link #close()}; a store built from
  * a {@link Connection} never closes it.
  */
-public final class NatsStore implements LeaseExtendingStore {
+public final class NatsStore implements LeaseExtendingStore, SignallingStore {
 
   public static final String DEFAULT_BUCKET = "idem";
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -67,6 +69,7 @@ public final class NatsStore implements LeaseExtendingStore {
   private final Duration timeout;
   private final RecordOperations records;
   private final BoundedCalls calls;
+  private final NatsSignals signals;
 
   private NatsStore(Builder builder, Connection connection, boolean ownsConnection, BucketSetup.Bound bound) {
     this.connection = connection;
@@ -77,6 +80,7 @@ public final class NatsStore implements LeaseExtendingStore {
     this.timeout = builder.timeout;
     this.records = new RecordOperations(bucket, new HeldLeases(builder.clock), builder.clock);
     this.calls = new BoundedCalls(bucketName, timeout);
+    this.signals = new NatsSignals(connection, bucketName);
   }
 
   /**
@@ -209,9 +213,16 @@ public final class NatsStore implements LeaseExtendingStore {
     return calls.blocking("purge", () -> bucket.purge(filter, 0));
   }
 
+  /** Subscribes to the key's subject, so a completion or release on any instance wakes the waiter (decision 0510). */
+  @Override
+  public KeyWatch watch(IdempotencyKey key) {
+    return signals.watch(NatsKeys.of(key));
+  }
+
   /** Closes the connection if the store opened it. Later calls fail with StoreUnavailableException. */
   @Override
   public void close() {
+    signals.close();
     if (calls.close() && ownsConnection) {
       try {
         connection.close();

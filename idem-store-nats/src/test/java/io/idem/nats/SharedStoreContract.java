@@ -4,6 +4,7 @@ import io.idem.spi.IdempotencyStore;
 import io.idem.testkit.AsyncStoreContract;
 import io.idem.testkit.IdempotencyStoreContract;
 import io.idem.testkit.LeaseExtensionContract;
+import io.idem.testkit.SignallingStoreContract;
 import org.junit.jupiter.api.AfterAll;
 
 /**
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
  * lean, and every contract test works in its own namespace anyway.
  */
 abstract class SharedStoreContract extends IdempotencyStoreContract
-    implements LeaseExtensionContract, AsyncStoreContract {
+    implements LeaseExtensionContract, AsyncStoreContract, SignallingStoreContract {
 
   private static NatsStore shared;
 

@@ -47,7 +47,8 @@ interface BackendOpener {
           .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
           .build());
       List<AutoCloseable> owned = new ArrayList<>(List.of(client::shutdown, () -> resources.shutdown()));
-      return openOrClose(owned, () -> RedisBackend.standalone(connect(client, connections, owned), owned, true));
+      return openOrClose(owned, () -> RedisBackend.standalone(connect(client, connections, owned), owned, true,
+          SubscriberConnections.standalone(client)));
     };
   }
 
@@ -67,7 +68,7 @@ interface BackendOpener {
       return openOrClose(owned, () -> {
         StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
         owned.add(0, connection);
-        return RedisBackend.cluster(connection, owned, true);
+        return RedisBackend.cluster(connection, owned, true, SubscriberConnections.cluster(client));
       });
     };
   }
@@ -77,7 +78,8 @@ interface BackendOpener {
     Objects.requireNonNull(client, "client");
     return (timeout, connections) -> {
       List<AutoCloseable> owned = new ArrayList<>();
-      return openOrClose(owned, () -> RedisBackend.standalone(connect(client, connections, owned), owned, false));
+      return openOrClose(owned, () -> RedisBackend.standalone(connect(client, connections, owned), owned, false,
+          SubscriberConnections.standalone(client)));
     };
   }
 
@@ -89,7 +91,7 @@ interface BackendOpener {
       return openOrClose(owned, () -> {
         StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
         owned.add(connection);
-        return RedisBackend.cluster(connection, owned, false);
+        return RedisBackend.cluster(connection, owned, false, SubscriberConnections.cluster(client));
       });
     };
   }
@@ -97,13 +99,13 @@ interface BackendOpener {
   /** The caller's connection, which the store never closes. */
   static BackendOpener onConnection(StatefulRedisConnection<byte[], byte[]> connection) {
     Objects.requireNonNull(connection, "connection");
-    return (timeout, connections) -> RedisBackend.standalone(List.of(connection), List.of(), false);
+    return (timeout, connections) -> RedisBackend.standalone(List.of(connection), List.of(), false, null);
   }
 
   /** The caller's Cluster connection, which the store never closes. */
   static BackendOpener onClusterConnection(StatefulRedisClusterConnection<byte[], byte[]> connection) {
     Objects.requireNonNull(connection, "connection");
-    return (timeout, connections) -> RedisBackend.cluster(connection, List.of(), false);
+    return (timeout, connections) -> RedisBackend.cluster(connection, List.of(), false, null);
   }
 
   /** @throws IllegalArgumentException when the URI cannot be parsed, so a builder rejects it at once */

@@ -22,6 +22,10 @@ import java.util.HexFormat;
  * is not an Idem record: nothing changed). The scripts deliberately use no {@code GET} or
  * {@code SET}, so {@code INFO commandstats} tells client round trips from script-internal calls
  * ({@code PSETEX} is {@code SET .. PX} under another name).
+ *
+ * <p>Complete, release and delete then {@code SPUBLISH} on the record's key as a shard channel, so a
+ * store's waiting duplicates wake at once ({@link RedisSignals}, decision 0110): in the script, so it
+ * costs no round trip, and on the key's own slot, so a Cluster delivers it from the key's master alone.
  */
 final class LuaScript {
 
@@ -39,12 +43,21 @@ final class LuaScript {
    */
   static final LuaScript COMPLETE = new LuaScript("complete", FENCE + """
       redis.call('PSETEX', KEYS[1], ARGV[3], string.sub(head, 1, %d) .. 'C' .. string.sub(head, %d) .. ARGV[2])
+      redis.call('SPUBLISH', KEYS[1], 'completed')
       return 1
       """.formatted(STATE_OFFSET, STATE_OFFSET + 2));
 
   /** ARGV: held prefix. */
   static final LuaScript RELEASE = new LuaScript("release", FENCE + """
       redis.call('DEL', KEYS[1])
+      redis.call('SPUBLISH', KEYS[1], 'released')
+      return 1
+      """);
+
+  /** No ARGV, no fence: removes whatever is under the key and says whether something was. */
+  static final LuaScript DELETE = new LuaScript("delete", """
+      if redis.call('DEL', KEYS[1]) == 0 then return 0 end
+      redis.call('SPUBLISH', KEYS[1], 'deleted')
       return 1
       """);
 

@@ -30,13 +30,17 @@ final class RecordCommands {
   private final String keyPrefix;
   private final int replicas;
   private final Duration replicaTimeout;
+  private final RedisSignals signals;
 
   /**
    * @param replicas how many replicas {@code WAIT} after each successful complete asks for; 0 for no
    *     {@code WAIT}
+   * @param signals whose confirmation a reserve of a key with a subscription on its way waits for
    */
-  RecordCommands(BoundedCommands commands, String keyPrefix, int replicas, Duration replicaTimeout) {
+  RecordCommands(BoundedCommands commands, String keyPrefix, int replicas, Duration replicaTimeout,
+      RedisSignals signals) {
     this.commands = commands;
+    this.signals = signals;
     this.keyPrefix = keyPrefix;
     this.replicas = replicas;
     this.replicaTimeout = replicaTimeout;
@@ -51,11 +55,20 @@ final class RecordCommands {
     String name = name(key);
     byte[] redisKey = bytes(name);
     byte[] value = RecordLayout.inProgress(fingerprint, token);
-    return commands.bound("reserve", name, BoundedCommands.send(() -> backend().commandsFor(redisKey)
-            .setGet(redisKey, value, SetArgs.Builder.nx().px(leaseMillis)))
+    CompletableFuture<Void> subscribing = signals.subscribing(name);
+    CompletableFuture<byte[]> sent = subscribing == null
+        ? setGet(redisKey, value, leaseMillis)
+        // A waiter's read after registering: the server has its subscription before it reads.
+        : subscribing.thenCompose(confirmed -> setGet(redisKey, value, leaseMillis));
+    return commands.bound("reserve", name, sent
         .thenApply(existing -> existing == null
             ? Reservation.acquired(token)
             : Reservation.found(RecordLayout.decode(existing, name))));
+  }
+
+  private CompletableFuture<byte[]> setGet(byte[] redisKey, byte[] value, long leaseMillis) {
+    return BoundedCommands.send(() -> backend().commandsFor(redisKey)
+        .setGet(redisKey, value, SetArgs.Builder.nx().px(leaseMillis)));
   }
 
   /** One fenced {@code EVALSHA}, then, when replicas are asked for, one {@code WAIT}. */
@@ -97,32 +110,35 @@ final class RecordCommands {
         .thenApply(value -> value == null ? Optional.empty() : Optional.of(RecordLayout.decode(value, name))));
   }
 
-  /** One {@code DEL}: whether a record was there. */
+  /** One {@code EVALSHA} that deletes the key and wakes its waiters: whether a record was there. */
   CompletableFuture<Boolean> sendDelete(IdempotencyKey key) {
     String name = name(key);
-    byte[] redisKey = bytes(name);
-    return commands.bound("delete", name, BoundedCommands.send(() -> backend().commandsFor(redisKey).del(redisKey))
-        .thenApply(removed -> removed != null && removed > 0));
+    return commands.bound("delete", name, sendScript(LuaScript.DELETE, name)
+        .thenApply(answer -> answer != null && answer == LuaScript.DONE));
   }
 
   /** One {@code EVALSHA} of a fenced script; after {@code NOSCRIPT}, one {@code EVAL} that caches it again. */
   private CompletableFuture<Boolean> sendFenced(LuaScript script, IdempotencyKey key, byte[]... args) {
     String name = name(key);
-    byte[][] keys = {bytes(name)};
-    RedisClusterAsyncCommands<byte[], byte[]> connection = backend().commandsFor(keys[0]);
-    CompletableFuture<Long> outcome = BoundedCommands.send(
-            () -> connection.<Long>evalsha(script.sha1, ScriptOutputType.INTEGER, keys, args))
-        .exceptionallyCompose(failure -> BoundedCommands.cause(failure) instanceof RedisNoScriptException
-            // A restarted, failed-over or flushed server forgot the script: EVAL sends it, and caches it again.
-            ? BoundedCommands.send(() -> connection.<Long>eval(script.source, ScriptOutputType.INTEGER, keys, args))
-            : CompletableFuture.failedFuture(failure));
-    return commands.bound(script.name, name, outcome.thenApply(answer -> {
+    return commands.bound(script.name, name, sendScript(script, name, args).thenApply(answer -> {
       if (answer != null && answer == LuaScript.FOREIGN_VALUE) {
         throw RecordLayout.corrupt(name, "it does not start with an Idem header of format version "
             + RecordLayout.VERSION);
       }
       return answer != null && answer == LuaScript.DONE;
     }));
+  }
+
+  /** One {@code EVALSHA}; after {@code NOSCRIPT}, one {@code EVAL} that caches the script again. */
+  private CompletableFuture<Long> sendScript(LuaScript script, String name, byte[]... args) {
+    byte[][] keys = {bytes(name)};
+    RedisClusterAsyncCommands<byte[], byte[]> connection = backend().commandsFor(keys[0]);
+    return BoundedCommands.send(
+            () -> connection.<Long>evalsha(script.sha1, ScriptOutputType.INTEGER, keys, args))
+        .exceptionallyCompose(failure -> BoundedCommands.cause(failure) instanceof RedisNoScriptException
+            // A restarted, failed-over or flushed server forgot the script: EVAL sends it, and caches it again.
+            ? BoundedCommands.send(() -> connection.<Long>eval(script.source, ScriptOutputType.INTEGER, keys, args))
+            : CompletableFuture.failedFuture(failure));
   }
 
   /**
@@ -151,7 +167,8 @@ final class RecordCommands {
     return commands.backend();
   }
 
-  private String name(IdempotencyKey key) {
+  /** The Redis key of a record, which is also the shard channel its waiters subscribe to. */
+  String name(IdempotencyKey key) {
     return keyPrefix + Objects.requireNonNull(key, "key").encoded();
   }
 

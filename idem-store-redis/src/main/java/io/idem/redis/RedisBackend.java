@@ -20,26 +20,35 @@ abstract class RedisBackend {
 
   private final List<AutoCloseable> owned;
   private final boolean clientTimesOutCommands;
+  private final SubscriberConnections subscribers;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private RedisBackend(List<AutoCloseable> owned, boolean clientTimesOutCommands) {
+  private RedisBackend(List<AutoCloseable> owned, boolean clientTimesOutCommands, SubscriberConnections subscribers) {
     this.owned = List.copyOf(owned);
     this.clientTimesOutCommands = clientTimesOutCommands;
+    this.subscribers = subscribers;
   }
 
   /**
    * @param clientTimesOutCommands the client is the store's own, configured to fail every command
    *     after the store's command timeout; a caller's client or connection may not be
+   * @param subscribers where the store's waiters subscribe, from the same client; null when the store
+   *     was handed a connection and has no client to open one from
    */
   static RedisBackend standalone(List<StatefulRedisConnection<byte[], byte[]>> connections,
-      List<AutoCloseable> owned, boolean clientTimesOutCommands) {
-    return new Standalone(connections, owned, clientTimesOutCommands);
+      List<AutoCloseable> owned, boolean clientTimesOutCommands, SubscriberConnections subscribers) {
+    return new Standalone(connections, owned, clientTimesOutCommands, subscribers);
   }
 
   /** See {@link #standalone}. */
   static RedisBackend cluster(StatefulRedisClusterConnection<byte[], byte[]> connection, List<AutoCloseable> owned,
-      boolean clientTimesOutCommands) {
-    return new Cluster(connection, owned, clientTimesOutCommands);
+      boolean clientTimesOutCommands, SubscriberConnections subscribers) {
+    return new Cluster(connection, owned, clientTimesOutCommands, subscribers);
+  }
+
+  /** Where the store's waiters subscribe (not yet connected); null when the store has no client of its own. */
+  SubscriberConnections subscribers() {
+    return subscribers;
   }
 
   /** Whether Lettuce itself fails every command after the store's timeout, so waiting needs no timer of its own. */
@@ -91,8 +100,8 @@ abstract class RedisBackend {
     private final Thread[] ioThreads;
 
     Standalone(List<StatefulRedisConnection<byte[], byte[]>> connections, List<AutoCloseable> owned,
-        boolean timesOut) {
-      super(owned, timesOut);
+        boolean timesOut, SubscriberConnections subscribers) {
+      super(owned, timesOut, subscribers);
       List<RedisClusterAsyncCommands<byte[], byte[]>> commands = new ArrayList<>(connections.size());
       for (StatefulRedisConnection<byte[], byte[]> connection : connections) {
         commands.add(connection.async());
@@ -173,8 +182,9 @@ abstract class RedisBackend {
     private final StatefulRedisClusterConnection<byte[], byte[]> connection;
     private final RedisAdvancedClusterAsyncCommands<byte[], byte[]> commands;
 
-    Cluster(StatefulRedisClusterConnection<byte[], byte[]> connection, List<AutoCloseable> owned, boolean timesOut) {
-      super(owned, timesOut);
+    Cluster(StatefulRedisClusterConnection<byte[], byte[]> connection, List<AutoCloseable> owned, boolean timesOut,
+        SubscriberConnections subscribers) {
+      super(owned, timesOut, subscribers);
       this.connection = connection;
       this.commands = connection.async();
     }

@@ -5,8 +5,10 @@ import io.idem.Fingerprint;
 import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
 import io.idem.StoreUnavailableException;
+import io.idem.spi.KeyWatch;
 import io.idem.spi.LeaseExtendingStore;
 import io.idem.spi.Reservation;
+import io.idem.spi.SignallingStore;
 import io.idem.spi.StoredRecord;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -29,7 +31,7 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@code complete}, {@code release}, {@code extend}: one {@code EVALSHA} each of a script that
  *       checks the lease token inside the value (a second round trip only after {@code NOSCRIPT}).
  *       With {@link Builder#waitForReplicas}, complete adds one {@code WAIT}.</li>
- *   <li>{@code find}: one {@code GET}. {@code delete}: one {@code DEL}.</li>
+ *   <li>{@code find}: one {@code GET}. {@code delete}: one {@code EVALSHA}.</li>
  *   <li>{@code purge}: {@code SCAN MATCH} over every master plus {@code UNLINK} per page; the count is
  *       exact for the keys it removed.</li>
  * </ul>
@@ -55,11 +57,18 @@ import java.util.concurrent.CompletionStage;
  * warning when Redis could evict Idem's records: an evicted record lets a retry run the request
  * twice. Use {@code noeviction}.
  *
+ * <h2>Waiting duplicates</h2>
+ * The store wakes a duplicate waiting for a running attempt as soon as the attempt completes or
+ * releases its key, on any instance ({@link SignallingStore}): the complete, release and delete scripts
+ * publish on the key's shard channel, and a subscriber connection, opened when the first duplicate
+ * waits, listens to the keys someone waits on (decision 0110). A request that does not wait sends
+ * nothing more. A store handed a connection has no client to subscribe with: its waiters poll.
+ *
  * <h2>Ownership</h2>
  * A store built from a URI opens and closes its own client. A store built from a client opens and
  * closes its own connection but never the client; a store built from a connection closes nothing.
  */
-public final class RedisStore implements LeaseExtendingStore {
+public final class RedisStore implements LeaseExtendingStore, SignallingStore {
 
   /** The prefix of every key the store writes, unless {@link Builder#keyPrefix} says otherwise. */
   public static final String DEFAULT_KEY_PREFIX = "idem:";
@@ -68,6 +77,7 @@ public final class RedisStore implements LeaseExtendingStore {
   private static final String CLUSTER_KEEPS_NODE_CONNECTIONS = "a Cluster connection already keeps one connection per node";
 
   private final RedisBackend backend;
+  private final RedisSignals signals;
   private final RecordCommands records;
   private final NamespacePurge purge;
   private final String keyPrefix;
@@ -85,7 +95,9 @@ public final class RedisStore implements LeaseExtendingStore {
     this.replicaTimeout = builder.replicaTimeout;
     this.connections = builder.connections;
     BoundedCommands commands = new BoundedCommands(backend, commandTimeout);
-    this.records = new RecordCommands(commands, keyPrefix, replicas, replicaTimeout);
+    this.signals = new RedisSignals(backend.subscribers(), "a store handed a connection has no client to open a"
+        + " subscriber connection from: build it from the client or a URI to wake waiters", commandTimeout);
+    this.records = new RecordCommands(commands, keyPrefix, replicas, replicaTimeout, signals);
     this.purge = new NamespacePurge(commands, keyPrefix);
     this.evictionWarnings = EvictionCheck.run(commands);
   }
@@ -224,6 +236,16 @@ public final class RedisStore implements LeaseExtendingStore {
     return records.sendFind(key);
   }
 
+  /**
+   * Subscribes to the key's shard channel, opening the store's subscriber connection on first use;
+   * throws {@link StoreUnavailableException} while that connection is down (the engine then polls).
+   */
+  @Override
+  public KeyWatch watch(IdempotencyKey key) {
+    return signals.watch(records.name(key));
+  }
+
+  /** One {@code EVALSHA} that deletes the key and wakes its waiters. */
   @Override
   public boolean delete(IdempotencyKey key) {
     return BoundedCommands.await("delete", records.sendDelete(key));
@@ -241,7 +263,11 @@ public final class RedisStore implements LeaseExtendingStore {
 
   @Override
   public void close() {
-    backend.close();
+    try {
+      signals.close();
+    } finally {
+      backend.close();
+    }
   }
 
   /** The warnings the eviction check logged at start, one per master that could evict. */

@@ -8,12 +8,12 @@ import java.util.Set;
 
 /**
  * Counts the commands a Redis server executed, from {@code INFO commandstats}. Redis counts the
- * commands a script runs too; the Idem scripts use only GETRANGE, PSETEX, PEXPIRE and DEL,
- * which the store itself never sends for reserve, complete or find, so they are set apart.
+ * commands a script runs too; the Idem scripts use only GETRANGE, PSETEX, PEXPIRE, DEL and SPUBLISH,
+ * which the store itself never sends, so they are set apart.
  */
 final class CommandStats implements AutoCloseable {
 
-  static final Set<String> SCRIPT_INTERNAL = Set.of("getrange", "psetex", "pexpire", "del");
+  static final Set<String> SCRIPT_INTERNAL = Set.of("getrange", "psetex", "pexpire", "del", "spublish");
 
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;

@@ -1,0 +1,62 @@
+package io.idem.jdbc;
+
+import io.idem.IdempotencyKey;
+import io.idem.StoreUnavailableException;
+import io.idem.spi.KeyWatch;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * What wakes a {@link JdbcStore}'s waiting duplicates, by dialect (decision 0211): on PostgreSQL a
+ * {@link PostgresSignals} listener, started when the first duplicate waits; MySQL and MariaDB have no
+ * server notification, so a watch is refused at once and the engine polls.
+ */
+final class WaiterSignals implements AutoCloseable {
+
+  private final JdbcStore store;
+  private final UrlPool ownedPool;
+  private PostgresSignals postgres;
+  private boolean closed;
+
+  /** @param ownedPool the store's own pool, whose URL the listener connects to outside it; null for a caller's data source */
+  WaiterSignals(JdbcStore store, UrlPool ownedPool) {
+    this.store = store;
+    this.ownedPool = ownedPool;
+  }
+
+  KeyWatch watch(IdempotencyKey key) {
+    Dialect dialect = store.dialect().orElse(null);
+    if (dialect != Dialect.POSTGRESQL) {
+      throw new StoreUnavailableException(store.storeName(), "watch", dialect == null
+          ? "no call has reached the database yet, so its dialect is unknown"
+          : "MySQL and MariaDB send no notifications: waiting duplicates poll", null);
+    }
+    return postgres().watch(key);
+  }
+
+  private synchronized PostgresSignals postgres() {
+    if (closed) {
+      throw new StoreUnavailableException(store.storeName(), "watch", "the store is closed", null);
+    }
+    if (postgres == null) {
+      postgres = new PostgresSignals(this::listenerConnection, store.table(), store.timeout());
+    }
+    return postgres;
+  }
+
+  /**
+   * A connection outside the store's own pool, or one of the caller's data source, which the
+   * listener then holds for as long as the store lives.
+   */
+  private Connection listenerConnection() throws SQLException {
+    return ownedPool != null ? ownedPool.openOutside() : store.dataSource().getConnection();
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+}
