@@ -36,11 +36,6 @@ import org.springframework.context.annotation.Configuration;
  */
 class StoreSelectionTest {
 
-  /** Without Spring Data Redis's connection (Boot 4's and Boot 3's names). */
-  private static final String NO_REDIS = "spring.autoconfigure.exclude="
-      + "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration,"
-      + "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration";
-
   private static RedisServer redis;
   private static PostgresServer postgres;
 
@@ -75,7 +70,7 @@ class StoreSelectionTest {
   void aDataSourceGivesTheJdbcStoreWithItsTableWhenAllowed() throws Exception {
     String table = "idem_sel_" + UUID.randomUUID().toString().substring(0, 8);
     try (ConfigurableApplicationContext app = SelectionApp.run(new Class<?>[] {PostgresDataSource.class},
-        NO_REDIS, "idem.jdbc.initialize-schema=always", "idem.jdbc.table-name=" + table)) {
+        SelectionApp.NO_REDIS, "idem.jdbc.initialize-schema=always", "idem.jdbc.table-name=" + table)) {
       assertThat(app.getBean(IdempotencyStore.class)).isInstanceOf(JdbcStore.class);
       runOnce(app.getBean(Idempotency.class), "k1");
     }
@@ -89,7 +84,7 @@ class StoreSelectionTest {
   @Test
   void aMissingTableStopsTheApplicationNamingTheSetting() {
     assertThatThrownBy(() -> SelectionApp.run(new Class<?>[] {PostgresDataSource.class},
-        NO_REDIS, "idem.jdbc.table-name=idem_never_created"))
+        SelectionApp.NO_REDIS, "idem.jdbc.table-name=idem_never_created"))
         .hasStackTraceContaining("idem.jdbc.initialize-schema=always");
   }
 
@@ -103,7 +98,7 @@ class StoreSelectionTest {
 
   @Test
   void withNothingToUseTheStoreIsInMemory() {
-    try (ConfigurableApplicationContext app = SelectionApp.run(NO_REDIS)) {
+    try (ConfigurableApplicationContext app = SelectionApp.run(SelectionApp.NO_REDIS)) {
       assertThat(app.getBean(IdempotencyStore.class)).isInstanceOf(MemoryStore.class);
     }
   }
