@@ -99,36 +99,28 @@ final class CommandLine {
   }
 
   int port(String name, int fallback) throws UsageException {
-    String text = value(name, null);
-    if (text == null) {
-      return fallback;
-    }
-    try {
-      int port = Integer.parseInt(text);
-      if (port >= 0 && port <= 65535) {
-        return port;
-      }
-    } catch (NumberFormatException e) {
-      // reported below with the value
-    }
-    throw new UsageException("--" + name + " must be a number from 0 to 65535, was \"" + text + "\"");
+    return number(name, fallback, 0, 65535, "a number from 0 to 65535");
   }
 
   /** A positive whole number. */
   int count(String name, int fallback) throws UsageException {
+    return number(name, fallback, 1, Integer.MAX_VALUE, "a whole number of at least 1");
+  }
+
+  private int number(String name, int fallback, int min, int max, String expected) throws UsageException {
     String text = value(name, null);
     if (text == null) {
       return fallback;
     }
     try {
-      int count = Integer.parseInt(text);
-      if (count >= 1) {
-        return count;
+      int number = Integer.parseInt(text);
+      if (number >= min && number <= max) {
+        return number;
       }
     } catch (NumberFormatException e) {
       // reported below with the value
     }
-    throw new UsageException("--" + name + " must be a whole number of at least 1, was \"" + text + "\"");
+    throw new UsageException("--" + name + " must be " + expected + ", was \"" + text + "\"");
   }
 
   /** {@code 500ms}, {@code 2s}, {@code 5m}, {@code 24h}, {@code 1d}. */

@@ -58,15 +58,23 @@ final class GatewayHandler extends Handler.Abstract.NonBlocking {
           + e.getMessage()), response, callback);
       return true;
     }
-    bodyIfKeyed(request, view).whenComplete((ignored, failure) -> http.beginAsync(view)
-        .whenComplete((decision, error) -> {
-          if (error != null) {
-            callback.failed(error);
-          } else {
-            act(decision, target, view, request, response, callback);
-          }
-        }));
+    bodyIfKeyed(request, view).whenComplete((ignored, failure) -> decide(target, view, request, response, callback));
     return true;
+  }
+
+  private void decide(URI target, ProxyRequestView view, Request request, Response response, Callback callback) {
+    try {
+      http.beginAsync(view).whenComplete((decision, error) -> {
+        if (error != null) {
+          callback.failed(error);
+        } else {
+          act(decision, target, view, request, response, callback);
+        }
+      });
+    } catch (RuntimeException | Error unexpected) {
+      // Nothing may be left unanswered: Jetty's error handler turns this into a 500 problem.
+      callback.failed(unexpected);
+    }
   }
 
   private void act(HttpDecision decision, URI target, ProxyRequestView view, Request request, Response response,

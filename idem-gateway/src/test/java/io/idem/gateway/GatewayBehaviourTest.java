@@ -212,6 +212,72 @@ class GatewayBehaviourTest {
     assertThat(replay.headers().allValues("Transfer-Encoding")).isEmpty();
   }
 
+  @Test
+  void aBodySentAfter100ContinueReachesTheUpstreamWholeWithAndWithoutAKey() throws Exception {
+    String body = "x".repeat(64 * 1024);
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    for (String path : new String[] {"/echo", "/payments/large"}) {
+      java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + gateway.port() + path))
+          .expectContinue(true)
+          .header("Idempotency-Key", key())
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+          .build();
+
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+
+      assertThat(response.statusCode()).as(path).isIn(200, 201);
+      assertThat(response.body()).as(path).contains(path.equals("/echo") ? body : "x".repeat(1000));
+    }
+  }
+
+  @Test
+  void aClientOverItsConnectionLimitIsCutOff() throws Exception {
+    try (GatewayServer strict = GatewayServer.start(GatewayOptions.defaults(URI.create(upstream.url()))
+            .withPort(0).withConnectionsPerClient(1));
+        Socket first = new Socket("127.0.0.1", strict.port());
+        Socket second = new Socket("127.0.0.1", strict.port())) {
+      second.setSoTimeout(10_000);
+
+      assertThat(second.getInputStream().read()).as("the second connection is closed").isEqualTo(-1);
+      first.getOutputStream().write("GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.ISO_8859_1));
+      assertThat(new String(first.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
+          .startsWith("HTTP/1.1 200");
+    }
+  }
+
+  @Test
+  void bodiesStreamBothWaysWithoutAKey() throws Exception {
+    upstream.hold();
+    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+          + "5\r\nhello\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      // The upstream has the first chunk while the client has not finished sending.
+      await().until(() -> "hello".equals(upstream.firstChunk()));
+      out.write("6\r\n world\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+
+      // The client has the first part of the answer while the upstream still holds the rest.
+      InputStream in = socket.getInputStream();
+      StringBuilder received = new StringBuilder();
+      while (!received.toString().contains("first\n")) {
+        int b = in.read();
+        assertThat(b).as("the answer so far: " + received).isNotNegative();
+        received.append((char) b);
+      }
+      upstream.release();
+      received.append(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+
+      assertThat(received.toString()).startsWith("HTTP/1.1 200").contains("second 11\n");
+    } finally {
+      upstream.release();
+    }
+  }
+
   /** Sends bytes exactly as written and reads until the server closes (every request here says close). */
   private static String raw(String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", gateway.port())) {

@@ -25,7 +25,9 @@ import org.eclipse.jetty.util.Callback;
  *       {@code ?status=500} answers 500 instead;</li>
  *   <li>{@code /echo}: 200, the method, target and every header it received, one per line;</li>
  *   <li>{@code /big?bytes=N}: N bytes of body;</li>
- *   <li>{@code /reset}: reads the request, then closes the connection without answering.</li>
+ *   <li>{@code /reset}: reads the request, then closes the connection without answering;</li>
+ *   <li>{@code /stream}: notes the request body's first chunk ({@link #firstChunk()}), reads the rest, then
+ *       answers {@code first} at once and {@code second} after {@link #release()}.</li>
  * </ul>
  * While {@link #hold()} is in force, every POST waits until {@link #release()} before answering.
  */
@@ -92,9 +94,20 @@ final class TestUpstream implements AutoCloseable {
     return waiting.get();
   }
 
+  /** The first chunk of the last {@code /stream} request's body, as it arrived. */
+  String firstChunk() {
+    return firstChunk;
+  }
+
+  private volatile String firstChunk;
+
   private void serve(Request request, Response response, Callback callback) throws Exception {
     String path = Request.getPathInContext(request);
     byPath.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+    if (path.equals("/stream")) {
+      stream(request, response, callback);
+      return;
+    }
     String body = Content.Source.asString(request, StandardCharsets.UTF_8);
     String query = request.getHttpURI().getQuery() == null ? "" : request.getHttpURI().getQuery();
     if (path.equals("/reset")) {
@@ -136,6 +149,38 @@ final class TestUpstream implements AutoCloseable {
       send(response, 200, "text/plain", ("ok " + request.getMethod() + " " + path).getBytes(StandardCharsets.UTF_8),
           callback);
     }
+  }
+
+  private void stream(Request request, Response response, Callback callback) throws Exception {
+    StringBuilder body = new StringBuilder();
+    while (true) {
+      Content.Chunk chunk = request.read();
+      if (chunk == null) {
+        CountDownLatch available = new CountDownLatch(1);
+        request.demand(available::countDown);
+        available.await(60, TimeUnit.SECONDS);
+        continue;
+      }
+      if (chunk.hasRemaining()) {
+        String text = StandardCharsets.UTF_8.decode(chunk.getByteBuffer()).toString();
+        if (firstChunk == null) {
+          firstChunk = text;
+        }
+        body.append(text);
+      }
+      chunk.release();
+      if (chunk.isLast()) {
+        break;
+      }
+    }
+    response.setStatus(200);
+    response.getHeaders().put("Content-Type", "text/plain");
+    org.eclipse.jetty.util.FutureCallback first = new org.eclipse.jetty.util.FutureCallback();
+    response.write(false, ByteBuffer.wrap("first\n".getBytes(StandardCharsets.UTF_8)), first);
+    first.get(60, TimeUnit.SECONDS);
+    waitAtGate();
+    response.write(true, ByteBuffer.wrap(("second " + body.length() + "\n").getBytes(StandardCharsets.UTF_8)),
+        callback);
   }
 
   private void waitAtGate() throws InterruptedException {

@@ -10,6 +10,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.Supplier;
@@ -46,7 +47,16 @@ public final class IdempotentMvcFilter implements Filter {
       chain.doFilter(request, response);
       return;
     }
-    IdempotencyFilter.create(idempotency).doFilter(request, response, chain);
+    if (http.getHeader(idempotency.config().headerName()) == null
+        || !(response instanceof HttpServletResponse httpResponse)) {
+      IdempotencyFilter.create(idempotency).doFilter(request, response, chain);
+      return;
+    }
+    FlushHeldResponse held = new FlushHeldResponse(httpResponse);
+    IdempotencyFilter.create(idempotency).doFilter(request, held, chain);
+    if (!request.isAsyncStarted()) {
+      held.release();
+    }
   }
 
   /** The {@link Idempotent} of the handler method (or its class) the request goes to; null when none. */

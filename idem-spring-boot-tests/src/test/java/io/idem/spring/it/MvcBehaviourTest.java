@@ -88,6 +88,17 @@ class MvcBehaviourTest extends HttpBehaviourContract {
         .contains("\"COUNT\"");
   }
 
+  /** Regression: MVC flushes bodies; a flushed 5xx reached the client before the key was released, and its retry got 409. */
+  @Test
+  void aRetryAfterAFlushedFailureRunsAgainRatherThanFindingTheKeyInProgress() {
+    String name = unique("flushed");
+    assertThat(http().post("/flushed-failure/" + name, "k-" + name, "{}").statusCode()).isEqualTo(500);
+    HttpResponse<String> retry = http().post("/flushed-failure/" + name, "k-" + name, "{}");
+
+    assertThat(retry.statusCode()).isEqualTo(500);
+    assertThat(counters.runs(name)).isEqualTo(2);
+  }
+
   @Test
   void healthShowsTheStore() {
     HttpResponse<String> health = http().get("/actuator/health/idem");

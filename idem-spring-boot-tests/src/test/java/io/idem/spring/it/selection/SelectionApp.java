@@ -11,6 +11,11 @@ import org.springframework.context.annotation.Configuration;
 @EnableAutoConfiguration
 class SelectionApp {
 
+  /** Without Spring Data Redis's connection (Boot 4's and Boot 3's names): nothing for Idem to detect there. */
+  static final String NO_REDIS = "spring.autoconfigure.exclude="
+      + "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration,"
+      + "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration";
+
   static ConfigurableApplicationContext run(Class<?>[] ownBeans, String... properties) {
     Class<?>[] sources = new Class<?>[ownBeans.length + 1];
     sources[0] = SelectionApp.class;

@@ -10,8 +10,10 @@ import io.idem.IdempotencyKey;
 import io.idem.ResultCodec;
 import io.idem.jdbc.JdbcStore;
 import io.idem.memory.MemoryStore;
+import io.idem.nats.NatsStore;
 import io.idem.redis.RedisStore;
 import io.idem.spi.IdempotencyStore;
+import io.idem.testservers.NatsServer;
 import io.idem.testservers.PostgresServer;
 import io.idem.testservers.RedisServer;
 import java.net.URI;
@@ -35,11 +37,6 @@ import org.springframework.context.annotation.Configuration;
  * own always wins.
  */
 class StoreSelectionTest {
-
-  /** Without Spring Data Redis's connection (Boot 4's and Boot 3's names). */
-  private static final String NO_REDIS = "spring.autoconfigure.exclude="
-      + "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration,"
-      + "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration";
 
   private static RedisServer redis;
   private static PostgresServer postgres;
@@ -75,7 +72,7 @@ class StoreSelectionTest {
   void aDataSourceGivesTheJdbcStoreWithItsTableWhenAllowed() throws Exception {
     String table = "idem_sel_" + UUID.randomUUID().toString().substring(0, 8);
     try (ConfigurableApplicationContext app = SelectionApp.run(new Class<?>[] {PostgresDataSource.class},
-        NO_REDIS, "idem.jdbc.initialize-schema=always", "idem.jdbc.table-name=" + table)) {
+        SelectionApp.NO_REDIS, "idem.jdbc.initialize-schema=always", "idem.jdbc.table-name=" + table)) {
       assertThat(app.getBean(IdempotencyStore.class)).isInstanceOf(JdbcStore.class);
       runOnce(app.getBean(Idempotency.class), "k1");
     }
@@ -89,7 +86,7 @@ class StoreSelectionTest {
   @Test
   void aMissingTableStopsTheApplicationNamingTheSetting() {
     assertThatThrownBy(() -> SelectionApp.run(new Class<?>[] {PostgresDataSource.class},
-        NO_REDIS, "idem.jdbc.table-name=idem_never_created"))
+        SelectionApp.NO_REDIS, "idem.jdbc.table-name=idem_never_created"))
         .hasStackTraceContaining("idem.jdbc.initialize-schema=always");
   }
 
@@ -102,8 +99,17 @@ class StoreSelectionTest {
   }
 
   @Test
+  void aNatsUriGivesTheNatsStore() {
+    try (ConfigurableApplicationContext app = SelectionApp.run(SelectionApp.NO_REDIS,
+        "idem.store=" + NatsServer.sharedUrl())) {
+      assertThat(app.getBean(IdempotencyStore.class)).isInstanceOf(NatsStore.class);
+      runOnce(app.getBean(Idempotency.class), "nats-" + UUID.randomUUID());
+    }
+  }
+
+  @Test
   void withNothingToUseTheStoreIsInMemory() {
-    try (ConfigurableApplicationContext app = SelectionApp.run(NO_REDIS)) {
+    try (ConfigurableApplicationContext app = SelectionApp.run(SelectionApp.NO_REDIS)) {
       assertThat(app.getBean(IdempotencyStore.class)).isInstanceOf(MemoryStore.class);
     }
   }
