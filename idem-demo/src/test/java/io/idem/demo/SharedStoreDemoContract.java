@@ -36,10 +36,12 @@ abstract class SharedStoreDemoContract {
   void duplicatePreferringToWaitGetsTheReplayFromAnotherInstance() throws Exception {
     try (DemoServer a = demo(); DemoServer b = demo()) {
       String key = "prefer-" + java.util.UUID.randomUUID();
-      String body = "{\"amount\": 700, \"currency\": \"EUR\", \"delay_ms\": 1500}";
+      // Long enough that the duplicate finds the first still running on a crowded CI machine; the wait is 10 s.
+      String body = "{\"amount\": 700, \"currency\": \"EUR\", \"delay_ms\": 6000}";
       CompletableFuture<HttpResponse<String>> first =
           new DemoClient(a.port()).createAsync("alice", key, body);
       org.awaitility.Awaitility.await("the first request holds the key").atMost(java.time.Duration.ofSeconds(30))
+          .pollInterval(java.time.Duration.ofMillis(50))
           .until(() -> new DemoClient(b.port()).create("alice", key, body).statusCode() == 409);
       HttpResponse<String> waited = new DemoClient(b.port()).createPreferringAsync("alice", key, body, "wait=10")
           .get(30, TimeUnit.SECONDS);

@@ -70,6 +70,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
   private final String table;
   private final Dialect configuredDialect;
   private final Duration timeout;
+  private final boolean notifyWaiters;
   private final int timeoutMillis;
   private final int queryTimeoutSeconds;
   private final JdbcTransactions transactions = new JdbcTransactions(this);
@@ -83,17 +84,18 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
     this.table = builder.table;
     this.configuredDialect = builder.dialect;
     this.timeout = builder.timeout;
+    this.notifyWaiters = builder.notifyWaiters;
     this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     this.queryTimeoutSeconds = (int) Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000);
     if (configuredDialect != null) {
-      this.sql = Sql.of(configuredDialect, table);
+      this.sql = Sql.of(configuredDialect, table, notifyWaiters);
     }
     if (builder.createIfMissing) {
       new SchemaInstaller(this).install();
     }
     this.cleaner = builder.cleanupInterval.isZero() ? null
         : new ExpiredRecordCleaner(this, builder.cleanupInterval, builder.cleanupBatchSize);
-    this.signals = new WaiterSignals(this, ownedPool);
+    this.signals = new WaiterSignals(this, ownedPool, notifyWaiters);
   }
 
   /** A store on {@code dataSource} with every default: table {@value #DEFAULT_TABLE}, which must exist. */
@@ -377,7 +379,8 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
       synchronized (this) {
         current = sql;
         if (current == null) {
-          current = Sql.of(Dialect.fromProductName(connection.getMetaData().getDatabaseProductName()), table);
+          current = Sql.of(Dialect.fromProductName(connection.getMetaData().getDatabaseProductName()), table,
+              notifyWaiters);
           sql = current;
         }
       }

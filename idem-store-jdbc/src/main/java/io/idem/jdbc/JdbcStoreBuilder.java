@@ -23,6 +23,7 @@ public final class JdbcStoreBuilder {
   Duration timeout = JdbcStore.DEFAULT_TIMEOUT;
   Duration cleanupInterval = JdbcStore.DEFAULT_CLEANUP_INTERVAL;
   int cleanupBatchSize = JdbcStore.DEFAULT_CLEANUP_BATCH_SIZE;
+  boolean notifyWaiters = true;
 
   /** Exactly one of the two is set: the caller's data source, or the URL of the pool to open. */
   JdbcStoreBuilder(DataSource dataSource, String jdbcUrl) {
@@ -85,6 +86,17 @@ public final class JdbcStoreBuilder {
       throw new IllegalArgumentException("cleanupBatchSize must be 1 to 100000, was " + batchSize);
     }
     this.cleanupBatchSize = batchSize;
+    return this;
+  }
+
+  /**
+   * On PostgreSQL, whether complete and release {@code pg_notify} the duplicates waiting on another
+   * instance, which then get their answer as soon as it commits (default true, decision 0210). PostgreSQL
+   * serialises the commits of notifying transactions: a service that completes many thousands of keys a
+   * second and never lets duplicates wait can turn it off; its waiters then poll. No effect on MySQL.
+   */
+  public JdbcStoreBuilder notifyWaiters(boolean notifyWaiters) {
+    this.notifyWaiters = notifyWaiters;
     return this;
   }
 

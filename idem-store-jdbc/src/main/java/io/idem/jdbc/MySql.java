@@ -27,7 +27,7 @@ final class MySql extends Sql {
   private final String cleanup;
 
   MySql(String table) {
-    super(table);
+    super(table, false);
     String expired = "expires_at <= " + now();
     this.upsert = "INSERT INTO " + table + " (namespace, tenant, idem_key, fingerprint, token, result, expires_at)"
         + " VALUES (?, ?, ?, ?, ?, NULL, " + later() + ")"

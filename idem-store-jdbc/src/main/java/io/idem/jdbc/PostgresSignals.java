@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The listener starts with the first watch, which waits (at most the store's timeout) until it
  * listens, so the engine's read after registering cannot miss a completion. When the listening
- * connection fails, every watch fails (the waiters poll), new watches are refused, and the listener
- * reconnects by itself.
+ * connection fails, every watch fails (the waiters poll), new watches are refused at once until it
+ * listens again, and the listener reconnects by itself.
  */
 final class PostgresSignals implements AutoCloseable {
 
@@ -58,6 +58,8 @@ final class PostgresSignals implements AutoCloseable {
   /** Completes when the listener listens; replaced when it is lost. Guarded by lock. */
   private CompletableFuture<Void> listening = new CompletableFuture<>();
   private volatile Connection current;
+  /** Set while the listener reconnects after a failure: watches are refused at once instead of waiting. */
+  private volatile boolean down;
   private volatile boolean closed;
 
   PostgresSignals(ListenerConnection source, String table, Duration timeout) {
@@ -100,6 +102,9 @@ final class PostgresSignals implements AutoCloseable {
       if (closed) {
         throw unavailable("the store is closed", null);
       }
+      if (down) {
+        throw unavailable("the listening connection is down; it reconnects by itself", null);
+      }
       if (listener == null) {
         listener = new Thread(this::listen, "idem-postgresql-listener");
         listener.setDaemon(true);
@@ -129,6 +134,7 @@ final class PostgresSignals implements AutoCloseable {
           statement.execute("LISTEN \"" + channel + "\"");
         }
         synchronized (lock) {
+          down = false;
           listening.complete(null);
         }
         backoff = 50;
@@ -163,6 +169,7 @@ final class PostgresSignals implements AutoCloseable {
   private void lost(Exception cause) {
     boolean wasListening;
     synchronized (lock) {
+      down = true;
       wasListening = listening.isDone();
       if (wasListening) {
         listening = new CompletableFuture<>();

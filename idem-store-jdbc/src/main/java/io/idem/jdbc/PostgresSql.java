@@ -23,8 +23,8 @@ final class PostgresSql extends Sql {
   private final String reserve;
   private final String cleanup;
 
-  PostgresSql(String table) {
-    super(table);
+  PostgresSql(String table, boolean notifyWaiters) {
+    super(table, notifyWaiters);
     String expired = "r.expires_at <= " + now();
     this.reserve = "INSERT INTO " + table + " AS r (namespace, tenant, idem_key, fingerprint, token, result, expires_at)"
         + " VALUES (?, ?, ?, ?, ?, NULL, " + later() + ")"
@@ -62,12 +62,18 @@ final class PostgresSql extends Sql {
    */
   @Override
   String signalling(String statement) {
+    if (!notifyWaiters) {
+      return statement;
+    }
     return "WITH changed AS (" + statement + " RETURNING 1) SELECT pg_notify(" + PostgresSignals.channelLiteral(table)
         + ", ?) FROM changed";
   }
 
   @Override
   boolean changedOne(PreparedStatement statement, int index, IdempotencyKey key) throws SQLException {
+    if (!notifyWaiters) {
+      return super.changedOne(statement, index, key);
+    }
     statement.setString(index, PostgresSignals.payload(key));
     try (ResultSet changed = statement.executeQuery()) {
       return changed.next();

@@ -22,6 +22,8 @@ import java.util.Objects;
 abstract class Sql {
 
   final String table;
+  /** Whether the complete and release statements tell waiters (PostgreSQL only, decision 0210). */
+  final boolean notifyWaiters;
   final String complete;
   final String release;
   final String extend;
@@ -29,8 +31,9 @@ abstract class Sql {
   final String delete;
   final String purge;
 
-  Sql(String table) {
+  Sql(String table, boolean notifyWaiters) {
     this.table = table;
+    this.notifyWaiters = notifyWaiters;
     String key = "namespace = ? AND tenant = ? AND idem_key = ?";
     String live = "expires_at > " + now();
     this.complete = signalling("UPDATE " + table + " SET token = NULL, result = ?, expires_at = " + later()
@@ -42,8 +45,8 @@ abstract class Sql {
     this.purge = "DELETE FROM " + table + " WHERE namespace = ? AND " + live;
   }
 
-  static Sql of(Dialect dialect, String table) {
-    return dialect == Dialect.POSTGRESQL ? new PostgresSql(table) : new MySql(table);
+  static Sql of(Dialect dialect, String table, boolean notifyWaiters) {
+    return dialect == Dialect.POSTGRESQL ? new PostgresSql(table, notifyWaiters) : new MySql(table);
   }
 
   abstract Dialect dialect();
@@ -64,7 +67,7 @@ abstract class Sql {
   /**
    * The complete or release statement as run: as it is, or, where the database can notify, one that
    * also tells the key's waiters when it changed the row. Called from the constructor: uses only
-   * {@link #table}.
+   * {@link #table} and {@link #notifyWaiters}.
    */
   String signalling(String statement) {
     return statement;

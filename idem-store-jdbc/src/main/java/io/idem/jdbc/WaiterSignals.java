@@ -15,20 +15,23 @@ final class WaiterSignals implements AutoCloseable {
 
   private final JdbcStore store;
   private final UrlPool ownedPool;
+  private final boolean notifyWaiters;
   private PostgresSignals postgres;
   private boolean closed;
 
   /** @param ownedPool the store's own pool, whose URL the listener connects to outside it; null for a caller's data source */
-  WaiterSignals(JdbcStore store, UrlPool ownedPool) {
+  WaiterSignals(JdbcStore store, UrlPool ownedPool, boolean notifyWaiters) {
     this.store = store;
     this.ownedPool = ownedPool;
+    this.notifyWaiters = notifyWaiters;
   }
 
   KeyWatch watch(IdempotencyKey key) {
     Dialect dialect = store.dialect().orElse(null);
-    if (dialect != Dialect.POSTGRESQL) {
+    if (dialect != Dialect.POSTGRESQL || !notifyWaiters) {
       throw new StoreUnavailableException(store.storeName(), "watch", dialect == null
           ? "no call has reached the database yet, so its dialect is unknown"
+          : dialect == Dialect.POSTGRESQL ? "notifyWaiters(false): waiting duplicates poll"
           : "MySQL and MariaDB send no notifications: waiting duplicates poll", null);
     }
     return postgres().watch(key);

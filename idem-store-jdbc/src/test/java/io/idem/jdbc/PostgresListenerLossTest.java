@@ -1,6 +1,7 @@
 package io.idem.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.idem.Admission;
 import io.idem.Attempt;
@@ -9,6 +10,7 @@ import io.idem.Idempotency;
 import io.idem.IdempotencyConfig;
 import io.idem.IdempotencyKey;
 import io.idem.IdempotencyListener;
+import io.idem.LeaseToken;
 import io.idem.Outcome;
 import io.idem.ResultCodec;
 import io.idem.StoreUnavailableException;
@@ -137,6 +139,20 @@ class PostgresListenerLossTest {
       assertThat(((Admission.Replay) waiter.get(30, TimeUnit.SECONDS)).payload())
           .isEqualTo(bytes("paid in the transaction"));
       assertThat(unavailable).doesNotContain(key);
+    }
+  }
+
+  @Test
+  void withoutNotificationsTheWatchIsRefusedAndCompletionsStillStore() {
+    try (JdbcStore quiet = JdbcStore.builder(PostgresServer.sharedUrl()).tableName("idem_listener_quiet")
+        .createIfMissing(true).notifyWaiters(false).poolSize(1).build()) {
+      IdempotencyKey key = IdempotencyKey.of("listener", "quiet");
+      LeaseToken token = LeaseToken.random();
+      quiet.reserve(key, FP, token, Duration.ofMinutes(1));
+      assertThatThrownBy(() -> quiet.watch(key)).isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("notifyWaiters(false)");
+      assertThat(quiet.complete(key, token, bytes("paid"), Duration.ofMinutes(1))).isTrue();
+      assertThat(quiet.release(key, token)).isFalse();
     }
   }
 

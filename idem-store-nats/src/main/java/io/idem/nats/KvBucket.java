@@ -6,8 +6,6 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
-import io.nats.client.MessageTtl;
-import io.nats.client.PublishOptions;
 import io.nats.client.PurgeOptions;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.impl.Headers;
@@ -49,7 +47,6 @@ final class KvBucket {
   private final boolean leaderReads;
   private final boolean casMessageIds;
   private final Duration timeout;
-  private final PublishOptions createOptions;
 
   /**
    * @param leaderReads read through the stream leader instead of any replica (decision 0503)
@@ -69,7 +66,6 @@ final class KvBucket {
     this.leaderReads = leaderReads;
     this.casMessageIds = casMessageIds;
     this.timeout = timeout;
-    this.createOptions = PublishOptions.builder().expectedLastSubjectSequence(0).build();
   }
 
   static String streamName(String bucket) {
@@ -94,9 +90,7 @@ final class KvBucket {
           + " bytes (max_payload, less " + HEADER_ALLOWANCE + " for headers). Raise max_payload or store smaller"
           + " results."));
     }
-    PublishOptions options = expectedRevision == 0 && !messageTtl ? createOptions : options(expectedRevision,
-        lifetimeMillis);
-    return publish(natsKey, null, value, options);
+    return publish(natsKey, expectations(new Headers(), expectedRevision, lifetimeMillis), value);
   }
 
   /**
@@ -105,27 +99,31 @@ final class KvBucket {
    */
   CompletableFuture<Long> writeMarker(String natsKey, long expectedRevision, long lifetimeMillis) {
     Headers headers = new Headers().put(KV_OPERATION, "PURGE").put(ROLLUP, "sub");
-    return publish(natsKey, headers, null, options(expectedRevision, lifetimeMillis));
+    return publish(natsKey, expectations(headers, expectedRevision, lifetimeMillis), null);
   }
 
-  private PublishOptions options(long expectedRevision, long lifetimeMillis) {
-    PublishOptions.Builder options = PublishOptions.builder().expectedLastSubjectSequence(expectedRevision);
+  /**
+   * The headers of a conditional write, set directly rather than through {@code PublishOptions}, which
+   * would build and copy them once more per write.
+   */
+  private Headers expectations(Headers headers, long expectedRevision, long lifetimeMillis) {
+    headers.put(NatsJetStreamConstants.EXPECTED_LAST_SUB_SEQ_HDR, Long.toString(expectedRevision));
     if (casMessageIds && expectedRevision > 0) {
       // A revision is a stream sequence, unique in the stream: every write that expects it carries the same
       // id, and the server's duplicate check lets only the first of them in.
-      options.messageId("idem-cas-" + expectedRevision);
+      headers.put(NatsJetStreamConstants.MSG_ID_HDR, "idem-cas-" + expectedRevision);
     }
     if (messageTtl) {
       // Whole seconds, rounded up: the server never drops an entry that a reader still counts as live.
-      options.messageTtl(MessageTtl.seconds((int) Math.min(Integer.MAX_VALUE, Math.max(1, (lifetimeMillis + 999) / 1000))));
+      headers.put(NatsJetStreamConstants.MSG_TTL_HDR, Math.max(1, (lifetimeMillis + 999) / 1000) + "s");
     }
-    return options.build();
+    return headers;
   }
 
-  private CompletableFuture<Long> publish(String natsKey, Headers headers, byte[] value, PublishOptions options) {
+  private CompletableFuture<Long> publish(String natsKey, Headers headers, byte[] value) {
     CompletableFuture<Long> revision;
     try {
-      revision = jetStream.publishAsync(subjectPrefix + natsKey, headers, value, options)
+      revision = jetStream.publishAsync(subjectPrefix + natsKey, headers, value, null)
           .thenApply(ack -> ack.isDuplicate() ? CONFLICT : ack.getSeqno());
     } catch (RuntimeException e) {
       // Refused before sending (disconnected, closed): the same failure path as an error reply.

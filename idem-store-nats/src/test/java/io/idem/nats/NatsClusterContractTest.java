@@ -10,10 +10,12 @@ import java.time.Duration;
 class NatsClusterContractTest extends SharedStoreContract {
 
   static final Duration CLUSTER_SHORT_LEASE = Duration.ofMillis(1200);
+  /** Raft rounds among three processes on a crowded two-core CI machine now and then take seconds. */
+  static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(5);
 
   @Override
   NatsStore openSharedStore() {
-    return NatsStore.builder(NatsCluster.sharedUrl()).bucket("idem-r3").replicas(3).build();
+    return NatsStore.builder(NatsCluster.sharedUrl()).bucket("idem-r3").replicas(3).timeout(CLUSTER_TIMEOUT).build();
   }
 
   /** Each write is a raft round among three processes on a shared CI machine: leases get room for that. */

@@ -40,7 +40,8 @@ class NatsClusterNodeLossContractTest extends IdempotencyStoreContract
   @BeforeAll
   static void startCluster() {
     cluster = NatsCluster.start();
-    shared = NatsStore.builder(cluster.url()).bucket(BUCKET).replicas(3).build();
+    shared = NatsStore.builder(cluster.url()).bucket(BUCKET).replicas(3).timeout(NatsClusterContractTest.CLUSTER_TIMEOUT)
+        .build();
   }
 
   @AfterAll
@@ -55,10 +56,21 @@ class NatsClusterNodeLossContractTest extends IdempotencyStoreContract
     if (started.incrementAndGet() == TESTS_BEFORE_THE_LOSS + 1) {
       killed = streamLeader();
       killed.kill();
-      // The two nodes left elect a new stream leader; until then calls fail, and the test waits that out.
-      await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(StoreUnavailableException.class)
-          .until(() -> shared.reserve(IdempotencyKey.of("node-loss", LeaseToken.random().hex()), Fingerprint.EMPTY,
-              LeaseToken.random(), Duration.ofSeconds(1)) instanceof Reservation.Acquired);
+      // The two nodes left elect a new stream leader; until then calls fail, and the test waits that out:
+      // until a whole pair succeeds several times in a row.
+      AtomicInteger inARow = new AtomicInteger();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        try {
+          IdempotencyKey probe = IdempotencyKey.of("node-loss", LeaseToken.random().hex());
+          LeaseToken token = LeaseToken.random();
+          boolean pair = shared.reserve(probe, Fingerprint.EMPTY, token, Duration.ofSeconds(10))
+              instanceof Reservation.Acquired && shared.complete(probe, token, new byte[0], Duration.ofSeconds(10));
+          return pair && inARow.incrementAndGet() >= 10;
+        } catch (StoreUnavailableException stillElecting) {
+          inARow.set(0);
+          return false;
+        }
+      });
     }
     return shared;
   }

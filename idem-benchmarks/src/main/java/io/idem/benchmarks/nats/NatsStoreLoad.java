@@ -11,8 +11,10 @@ import io.idem.testservers.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValue;
 import io.nats.client.Nats;
+import io.nats.client.Options;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;
@@ -31,9 +33,12 @@ import java.util.function.Supplier;
  * beside the raw minimum on the same server in the same run: a JetStream key-value create of a fresh
  * key (the publish expecting no message that {@code KeyValue.create} sends; with {@code --api async}
  * through {@code publishAsync}, since jnats has no asynchronous create), at the same concurrency, on
- * one connection each, into a bucket of the same configuration. Rounds alternate the two sides and
+ * one connection each (opened alike), into a bucket of the same configuration. Rounds alternate the two sides and
  * which goes first (three rounds unless --rounds says), and the median of the per-round ratios is
- * reported. A pair is two round trips against the raw side's one, so 0.5 is the ceiling.
+ * reported. A pair is two round trips against the raw side's one, so 0.5 is the ceiling. Each round also
+ * reports the CPU time per unit of this JVM and of the server it started, and the median of CPU per
+ * create over CPU per pair: the ratio a machine whose CPU is the bottleneck would see, which other
+ * work on a crowded machine disturbs far less than throughput.
  *
  * <pre>
  * java -cp idem-benchmarks/target/idem-benchmarks.jar io.idem.benchmarks.nats.NatsStoreLoad \
@@ -84,42 +89,50 @@ public final class NatsStoreLoad {
     }
     NatsServer server = externalPort == null ? NatsServer.start() : null;
     String url = server != null ? server.url() : "nats://127.0.0.1:" + externalPort;
-    try (NatsStore store = NatsStore.builder(url).bucket(IDEM_BUCKET).build();
-        Connection raw = Nats.connect(url)) {
-      JetStreamManagement management = raw.jetStreamManagement();
+    CpuClock cpu = new CpuClock(server != null ? server.pid() : -1);
+    // Each side on a connection of its own, both opened alike.
+    try (Connection idem = Nats.connect(connectionOptions(url));
+        Connection raw = Nats.connect(connectionOptions(url));
+        NatsStore store = NatsStore.builder(idem).bucket(IDEM_BUCKET).build()) {
+      // Generous: purges between rounds must not end a run on a crowded machine.
+      JetStreamManagement management = raw.jetStreamManagement(JetStreamOptions.builder()
+          .requestTimeout(Duration.ofSeconds(30)).build());
       raw.keyValueManagement().create(KeyValueConfiguration.builder().name(RAW_BUCKET).maxHistoryPerKey(1)
           .ttl(NatsStore.DEFAULT_MAX_AGE).storageType(StorageType.File).build());
       RawSide rawSide = new RawSide(raw.jetStream(), raw.keyValue(RAW_BUCKET));
       System.out.printf(Locale.ROOT, "NATS store load, %d s per side and point, nats-server %s at %s, %d cores, %s, %s%n",
           seconds, raw.getServerInfo().getVersion(), url, Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.vm.version"), asyncApi ? "asynchronous API" : "blocking API on " + threads);
-      System.out.printf(Locale.ROOT, "%11s %5s %14s %14s %7s%n", "concurrency", "round", "idem pairs/s", "raw create/s",
-          "ratio");
+      System.out.printf(Locale.ROOT, "%11s %5s %13s %13s %6s  %s%n", "concurrency", "round", "idem pairs/s",
+          "raw create/s", "ratio", "CPU µs per pair / per create: client, server");
       for (int concurrency : concurrencies) {
         runPairs(store, concurrency, WARMUP_SECONDS, "warmup");
         runRaw(rawSide, concurrency, WARMUP_SECONDS, "warmup");
         List<Double> ratios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
         int perRound = Math.max(1, seconds / rounds);
         for (int round = 1; round <= rounds; round++) {
+          String phase = "round-" + round;
           // Rounds alternate both sides, and which goes first, so load from other processes hits both alike.
-          double rawRate;
-          double pairRate;
+          Measured creates;
+          Measured pairs;
           if (round % 2 == 1) {
-            rawRate = runRaw(rawSide, concurrency, perRound, "round-" + round) / (double) perRound;
-            pairRate = runPairs(store, concurrency, perRound, "round-" + round) / (double) perRound;
+            creates = measure(cpu, perRound, () -> runRaw(rawSide, concurrency, perRound, phase));
+            pairs = measure(cpu, perRound, () -> runPairs(store, concurrency, perRound, phase));
           } else {
-            pairRate = runPairs(store, concurrency, perRound, "round-" + round) / (double) perRound;
-            rawRate = runRaw(rawSide, concurrency, perRound, "round-" + round) / (double) perRound;
+            pairs = measure(cpu, perRound, () -> runPairs(store, concurrency, perRound, phase));
+            creates = measure(cpu, perRound, () -> runRaw(rawSide, concurrency, perRound, phase));
           }
           management.purgeStream("KV_" + IDEM_BUCKET);
           management.purgeStream("KV_" + RAW_BUCKET);
-          ratios.add(pairRate / rawRate);
-          System.out.printf(Locale.ROOT, "%11d %5d %14.0f %14.0f %7.2f%n", concurrency, round, pairRate, rawRate,
-              pairRate / rawRate);
+          ratios.add(pairs.rate() / creates.rate());
+          cpuRatios.add(creates.cpuMicros() / pairs.cpuMicros());
+          System.out.printf(Locale.ROOT, "%11d %5d %13.0f %13.0f %6.2f  %.1f, %.1f / %.1f, %.1f%n", concurrency, round,
+              pairs.rate(), creates.rate(), pairs.rate() / creates.rate(), pairs.clientMicros(), pairs.serverMicros(),
+              creates.clientMicros(), creates.serverMicros());
         }
-        ratios.sort(null);
-        System.out.printf(Locale.ROOT, "%11d %5s %14s %14s %7.2f  (median ratio)%n", concurrency, "", "", "",
-            ratios.get(ratios.size() / 2));
+        System.out.printf(Locale.ROOT, "%11d %5s %13s %13s %6.2f  (median ratio; CPU per create / CPU per pair, median:"
+            + " %.2f)%n", concurrency, "", "", "", median(ratios), median(cpuRatios));
       }
       management.deleteStream("KV_" + RAW_BUCKET);
     } finally {
@@ -127,6 +140,37 @@ public final class NatsStoreLoad {
         server.close();
       }
     }
+  }
+
+  /** Units per second, and CPU per unit (µs) of this JVM and of the server (-1: not known). */
+  private record Measured(double rate, double clientMicros, double serverMicros) {
+    double cpuMicros() {
+      return clientMicros + Math.max(0, serverMicros);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Run {
+    long units() throws InterruptedException;
+  }
+
+  private static Measured measure(CpuClock cpu, int seconds, Run run) throws InterruptedException {
+    long client = cpu.clientNanos();
+    long server = cpu.serverNanos();
+    long units = Math.max(1, run.units());
+    long serverAfter = cpu.serverNanos();
+    return new Measured(units / (double) seconds, (cpu.clientNanos() - client) / 1e3 / units,
+        server < 0 || serverAfter < 0 ? -1 : (serverAfter - server) / 1e3 / units);
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static Options connectionOptions(String url) {
+    return Options.builder().server(url).build();
   }
 
   /** Reserve + complete pairs on fresh keys; returns how many completed. */

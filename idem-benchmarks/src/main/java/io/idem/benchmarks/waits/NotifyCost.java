@@ -1,23 +1,34 @@
 package io.idem.benchmarks.waits;
 
+import io.idem.Fingerprint;
+import io.idem.IdempotencyKey;
+import io.idem.LeaseToken;
+import io.idem.jdbc.JdbcStore;
 import io.idem.testservers.PostgresServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What {@code pg_notify} in the complete statement costs PostgreSQL (decision 0210), measured in one
- * run on one server: auto-committed updates per second of one row per client, by 1 and 16 clients,
- * as a plain {@code UPDATE} and as the store's {@code WITH changed AS (UPDATE .. RETURNING 1) SELECT
- * pg_notify(..) FROM changed}, alternating, with nobody listening (the cost every completion pays).
+ * run on one server, with nobody listening (the cost every completion pays), alternating rounds:
+ * <ol>
+ *   <li>auto-committed updates per second of one row per client, by 1 and 16 clients, as a plain
+ *       {@code UPDATE} and as {@code WITH changed AS (UPDATE .. RETURNING 1) SELECT pg_notify(..) FROM
+ *       changed};</li>
+ *   <li>reserve + complete pairs per second of {@link JdbcStore}, fresh key each pair, with
+ *       {@code notifyWaiters} on (the default) and off.</li>
+ * </ol>
  *
  * <pre>java -cp idem-benchmarks/target/idem-benchmarks.jar io.idem.benchmarks.waits.NotifyCost [seconds]</pre>
  */
@@ -26,6 +37,9 @@ public final class NotifyCost {
   private static final String PLAIN = "UPDATE notify_cost SET n = n + 1 WHERE id = ?";
   private static final String NOTIFYING = "WITH changed AS (" + PLAIN + " RETURNING 1)"
       + " SELECT pg_notify('idem_notify_cost', ?) FROM changed";
+
+  private static final Fingerprint FINGERPRINT = Fingerprint.of("pay");
+  private static final byte[] RESULT = new byte[49];
 
   private NotifyCost() {}
 
@@ -50,31 +64,54 @@ public final class NotifyCost {
         System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.2f |%n", clients, plain / 3, notifying / 3,
             notifying / plain);
       }
+      System.out.println();
+      System.out.println("| clients | store pairs per s, notifyWaiters(false) | notifyWaiters(true) | ratio |");
+      System.out.println("|---:|---:|---:|---:|");
+      try (JdbcStore quiet = JdbcStore.builder(server.url()).createIfMissing(true).notifyWaiters(false)
+          .poolSize(16).build();
+          JdbcStore notifying = JdbcStore.builder(server.url()).notifyWaiters(true).poolSize(16).build()) {
+        for (int clients : new int[] {1, 16}) {
+          pairs(quiet, clients, 1); // warm-up
+          pairs(notifying, clients, 1);
+          double off = 0;
+          double on = 0;
+          for (int round = 0; round < 3; round++) {
+            off += pairs(quiet, clients, seconds);
+            on += pairs(notifying, clients, seconds);
+          }
+          System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.2f |%n", clients, off / 3, on / 3, on / off);
+        }
+      }
     }
   }
 
-  private static double run(String url, boolean notify, int clients, int seconds) throws Exception {
+  private static double pairs(JdbcStore store, int clients, int seconds) throws Exception {
+    String namespace = "notify-" + UUID.randomUUID();
+    return load(clients, seconds, id -> {
+      IdempotencyKey key = IdempotencyKey.of(namespace, UUID.randomUUID().toString());
+      LeaseToken token = LeaseToken.random();
+      store.reserve(key, FINGERPRINT, token, Duration.ofMinutes(1));
+      store.complete(key, token, RESULT, Duration.ofMinutes(1));
+    });
+  }
+
+  @FunctionalInterface
+  private interface Operation {
+    void run(int client) throws Exception;
+  }
+
+  /** Runs {@code operation} in a loop on {@code clients} threads for {@code seconds}: operations per second. */
+  private static double load(int clients, int seconds, Operation operation) throws Exception {
     LongAdder done = new LongAdder();
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(clients);
-    List<Thread> threads = new ArrayList<>();
     List<Exception> failures = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
-      int id = i;
+      int client = i;
       Thread thread = new Thread(() -> {
-        try (Connection c = DriverManager.getConnection(url); PreparedStatement p = c.prepareStatement(notify ? NOTIFYING : PLAIN)) {
-          p.setInt(1, id);
-          if (notify) {
-            p.setString(2, "ns/tenant/key-" + id);
-          }
+        try {
           while (!stop.get()) {
-            if (notify) {
-              try (ResultSet r = p.executeQuery()) {
-                r.next();
-              }
-            } else {
-              p.executeUpdate();
-            }
+            operation.run(client);
             done.increment();
           }
         } catch (Exception e) {
@@ -85,7 +122,6 @@ public final class NotifyCost {
           finished.countDown();
         }
       });
-      threads.add(thread);
       thread.start();
     }
     long start = System.nanoTime();
@@ -97,5 +133,35 @@ public final class NotifyCost {
       throw failures.get(0);
     }
     return done.sum() / elapsed;
+  }
+
+  private static double run(String url, boolean notify, int clients, int seconds) throws Exception {
+    Connection[] connections = new Connection[clients];
+    PreparedStatement[] statements = new PreparedStatement[clients];
+    try {
+      for (int i = 0; i < clients; i++) {
+        connections[i] = DriverManager.getConnection(url);
+        statements[i] = connections[i].prepareStatement(notify ? NOTIFYING : PLAIN);
+        statements[i].setInt(1, i);
+        if (notify) {
+          statements[i].setString(2, "ns/tenant/key-" + i);
+        }
+      }
+      return load(clients, seconds, client -> {
+        if (notify) {
+          try (ResultSet changed = statements[client].executeQuery()) {
+            changed.next();
+          }
+        } else {
+          statements[client].executeUpdate();
+        }
+      });
+    } finally {
+      for (Connection connection : connections) {
+        if (connection != null) {
+          connection.close();
+        }
+      }
+    }
   }
 }

@@ -16,6 +16,13 @@ final class HttpSettings {
     return new IdempotentRoutes(engine, () -> builder(http), http.isOnlyAnnotated(), settings);
   }
 
+  /** Two sets of mapped methods as one (a handler mapped twice). */
+  static <T> java.util.Set<T> union(java.util.Set<T> a, java.util.Set<T> b) {
+    java.util.Set<T> all = new java.util.LinkedHashSet<>(a);
+    all.addAll(b);
+    return all;
+  }
+
   static HttpIdempotencyConfig.Builder builder(IdemProperties.Http http) {
     return HttpIdempotencyConfig.custom()
         .headerName(http.getHeaderName())

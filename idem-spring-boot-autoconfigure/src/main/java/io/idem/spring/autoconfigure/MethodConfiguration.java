@@ -83,7 +83,11 @@ public class MethodConfiguration {
     public boolean matches(Method method, Class<?> targetClass) {
       Method specific = org.springframework.aop.support.AopUtils.getMostSpecificMethod(method, targetClass);
       Idempotent annotation = AnnotatedElementUtils.findMergedAnnotation(specific, Idempotent.class);
-      return annotation != null && !annotation.key().isEmpty();
+      if (annotation == null || annotation.key().isEmpty()) {
+        return false;
+      }
+      IdempotentMethodInterceptor.check(annotation, specific); // a bad key or duration stops the application here
+      return true;
     }
   }
 

@@ -2,9 +2,14 @@ package io.idem.spring.autoconfigure;
 
 import io.idem.Idempotency;
 import io.idem.spring.internal.IdempotentSettings;
+import io.idem.spring.web.HandlerChecks;
 import io.idem.spring.web.IdempotentRoutes;
 import io.idem.spring.webflux.IdempotencyWebFilter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -12,6 +17,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.reactive.DispatcherHandler;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 
@@ -27,6 +34,18 @@ public class WebFluxConfiguration {
   @ConditionalOnMissingBean
   IdempotencyWebFilter idempotencyWebFilter(IdempotentRoutes routes, ObjectProvider<RequestMappingHandlerMapping> mappings) {
     return new IdempotencyWebFilter(routes, () -> mappings.orderedStream().toList(), WebOrder.AFTER_SECURITY);
+  }
+
+  /** Every @Idempotent handler's settings built at start-up: a bad value stops the application. */
+  @Bean
+  SmartInitializingSingleton idempotentHandlersCheck(IdempotentRoutes routes,
+      ObjectProvider<RequestMappingHandlerMapping> mappings) {
+    return () -> mappings.orderedStream().forEach(mapping -> {
+      Map<HandlerMethod, Set<RequestMethod>> handlers = new LinkedHashMap<>();
+      mapping.getHandlerMethods().forEach((info, method) -> handlers.merge(method,
+          info.getMethodsCondition().getMethods(), HttpSettings::union));
+      HandlerChecks.check(routes, handlers);
+    });
   }
 
   @Bean

@@ -3,9 +3,14 @@ package io.idem.spring.autoconfigure;
 import io.idem.Idempotency;
 import io.idem.servlet.IdempotencyFilter;
 import io.idem.spring.internal.IdempotentSettings;
+import io.idem.spring.web.HandlerChecks;
 import io.idem.spring.web.IdempotentMvcFilter;
 import io.idem.spring.web.IdempotentRoutes;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -14,6 +19,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -34,6 +41,18 @@ public class WebMvcConfiguration {
     registration.setName("idempotencyFilter");
     registration.setOrder(WebOrder.AFTER_SECURITY);
     return registration;
+  }
+
+  /** Every @Idempotent handler's settings built at start-up: a bad value stops the application. */
+  @Bean
+  SmartInitializingSingleton idempotentHandlersCheck(IdempotentRoutes routes,
+      ObjectProvider<RequestMappingHandlerMapping> mappings) {
+    return () -> mappings.orderedStream().forEach(mapping -> {
+      Map<HandlerMethod, Set<RequestMethod>> handlers = new LinkedHashMap<>();
+      mapping.getHandlerMethods().forEach((info, method) -> handlers.merge(method,
+          info.getMethodsCondition().getMethods(), HttpSettings::union));
+      HandlerChecks.check(routes, handlers);
+    });
   }
 
   @Bean

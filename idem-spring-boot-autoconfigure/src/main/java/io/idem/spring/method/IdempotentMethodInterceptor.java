@@ -14,6 +14,7 @@ import java.time.Duration;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
@@ -59,6 +60,25 @@ public final class IdempotentMethodInterceptor implements MethodInterceptor {
       throw new DuplicateInProgressException(key);
     }
     return outcome.orElseThrow();
+  }
+
+  /**
+   * Checks an annotation when its bean is created: the key parses, the durations (without
+   * placeholders) parse.
+   *
+   * @throws IllegalStateException naming the method and what is wrong
+   */
+  public static void check(Idempotent annotation, Method method) {
+    try {
+      MethodKeys.parse(annotation.key());
+      for (String duration : new String[] {annotation.lease(), annotation.retention()}) {
+        if (!duration.isEmpty() && !duration.contains("${")) {
+          DurationStyle.detectAndParse(duration.trim());
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("@Idempotent on " + method + ": " + e.getMessage(), e);
+    }
   }
 
   private String namespace(Idempotent annotation, Class<?> targetClass, Method method) {

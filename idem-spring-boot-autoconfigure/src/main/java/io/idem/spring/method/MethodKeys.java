@@ -17,6 +17,11 @@ final class MethodKeys {
   private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
   private final ConcurrentMap<String, Expression> expressions = new ConcurrentHashMap<>();
 
+  /** @throws org.springframework.expression.ParseException when the expression does not parse */
+  static void parse(String expression) {
+    new SpelExpressionParser().parseExpression(expression);
+  }
+
   /**
    * @throws IllegalArgumentException when the expression does not parse, fails, or gives null or an empty key
    */

@@ -5,6 +5,7 @@ import io.idem.http.HttpIdempotency;
 import io.idem.http.HttpIdempotencyConfig;
 import io.idem.spring.Idempotent;
 import io.idem.spring.internal.IdempotentSettings;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -45,6 +46,22 @@ public final class IdempotentRoutes {
       return onlyAnnotated ? null : configured;
     }
     return annotated.computeIfAbsent(new Route(annotation, method.toUpperCase(Locale.ROOT)), this::build);
+  }
+
+  /**
+   * Builds the routes of a handler at start-up, so that an annotation with a bad value stops the
+   * application rather than failing its first request.
+   *
+   * @throws IllegalStateException naming the handler and what is wrong
+   */
+  public void check(Idempotent annotation, Collection<String> methods, String handler) {
+    try {
+      for (String method : methods) {
+        forHandler(annotation, method);
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("@Idempotent on " + handler + ": " + e.getMessage(), e);
+    }
   }
 
   private HttpIdempotency build(Route route) {

@@ -10,8 +10,10 @@ import io.idem.IdempotencyKey;
 import io.idem.ResultCodec;
 import io.idem.jdbc.JdbcStore;
 import io.idem.memory.MemoryStore;
+import io.idem.nats.NatsStore;
 import io.idem.redis.RedisStore;
 import io.idem.spi.IdempotencyStore;
+import io.idem.testservers.NatsServer;
 import io.idem.testservers.PostgresServer;
 import io.idem.testservers.RedisServer;
 import java.net.URI;
@@ -93,6 +95,15 @@ class StoreSelectionTest {
     try (ConfigurableApplicationContext app = SelectionApp.run(new Class<?>[] {PostgresDataSource.class},
         "idem.store=memory:")) {
       assertThat(app.getBean(IdempotencyStore.class)).isInstanceOf(MemoryStore.class);
+    }
+  }
+
+  @Test
+  void aNatsUriGivesTheNatsStore() {
+    try (ConfigurableApplicationContext app = SelectionApp.run(SelectionApp.NO_REDIS,
+        "idem.store=" + NatsServer.sharedUrl())) {
+      assertThat(app.getBean(IdempotencyStore.class)).isInstanceOf(NatsStore.class);
+      runOnce(app.getBean(Idempotency.class), "nats-" + UUID.randomUUID());
     }
   }
 
