@@ -38,12 +38,19 @@ final class WaitLatency {
   private static final Fingerprint FP = Fingerprint.of("pay");
   private static final byte[] RESULT = "paid".getBytes(StandardCharsets.UTF_8);
 
-  /** Percentiles of one measurement, in milliseconds. */
-  record Percentiles(double p50, double p99, int samples) {
+  /**
+   * Percentiles of one measurement, in milliseconds, and how many reads each waiter sent from its
+   * first to its answer (0 where not counted).
+   */
+  record Percentiles(double p50, double p99, int samples, double readsPerWaiter) {
     static Percentiles of(long[] nanos) {
+      return of(nanos, 0);
+    }
+
+    static Percentiles of(long[] nanos, double readsPerWaiter) {
       long[] sorted = nanos.clone();
       Arrays.sort(sorted);
-      return new Percentiles(millis(sorted, 0.50), millis(sorted, 0.99), sorted.length);
+      return new Percentiles(millis(sorted, 0.50), millis(sorted, 0.99), sorted.length, readsPerWaiter);
     }
 
     private static double millis(long[] sorted, double quantile) {
@@ -80,6 +87,7 @@ final class WaitLatency {
   static Percentiles measure(IdempotencyStore store, int waiters, int rounds) throws Exception {
     long[] latencies = new long[waiters * rounds];
     Reads reads = new Reads();
+    long readsOfWaiters = 0;
     try (Idempotency originals = Idempotency.create(store, config(IdempotencyListener.NOOP));
         Idempotency duplicates = Idempotency.create(store, config(reads))) {
       for (int round = 0; round < rounds; round++) {
@@ -113,9 +121,10 @@ final class WaitLatency {
         for (int i = 0; i < waiters; i++) {
           latencies[round * waiters + i] = answered.get(i).get(60, TimeUnit.SECONDS) - started[i];
         }
+        readsOfWaiters += reads.reserves.get() - before;
       }
     }
-    return Percentiles.of(latencies);
+    return Percentiles.of(latencies, (double) readsOfWaiters / latencies.length);
   }
 
   /** The raw baseline: one reserve of a completed key, which answers the stored result. */

@@ -75,7 +75,8 @@ public final class WaitsBenchmark {
 
     System.out.printf(Locale.ROOT, "rounds: %d of 1 waiter, %d of %d waiters; poll interval %d ms%n%n",
         roundsOfOne, roundsOfMany, MANY, WaitLatency.POLL_MILLIS);
-    System.out.println("| store | waiters | one read p50 / p99 | signalled p50 / p99 | polled p50 / p99 | polled / signalled p99 |");
+    System.out.println("| store | waiters | one read p50 / p99 | signalled p50 / p99 | polled p50 / p99 |"
+        + " reads per waiter, signalled / polled |");
     System.out.println("|---|---:|---:|---:|---:|---:|");
     for (Target target : targets) {
       if (!names.isEmpty() && !names.contains(target.name())) {
@@ -109,7 +110,7 @@ public final class WaitsBenchmark {
 
   private static void row(String name, int waiters, WaitLatency.Percentiles read, WaitLatency.Percentiles signalled,
       WaitLatency.Percentiles polled) {
-    System.out.printf(Locale.ROOT, "| %s | %,d | %s | %s | %s | %.1f |%n", name, waiters, read.format(),
-        signalled.format(), polled.format(), polled.p99() / signalled.p99());
+    System.out.printf(Locale.ROOT, "| %s | %,d | %s | %s | %s | %.1f / %.1f |%n", name, waiters, read.format(),
+        signalled.format(), polled.format(), signalled.readsPerWaiter(), polled.readsPerWaiter());
   }
 }
