@@ -132,7 +132,11 @@ class GatewayBehaviourTest {
     int before = upstream.acted();
 
     HttpResponse<byte[]> failed = http.post("/payments?status=500", "{}", "Idempotency-Key", key);
-    HttpResponse<byte[]> retry = http.post("/payments?status=500", "{}", "Idempotency-Key", key);
+    // The release is written while the 500 goes to the client: a retry at that instant may still find
+    // the key in progress (409), which is the documented answer; the retry that gets through runs again.
+    HttpResponse<byte[]> retry = org.awaitility.Awaitility.await("the key released").atMost(java.time.Duration.ofSeconds(20))
+        .pollInterval(java.time.Duration.ofMillis(20))
+        .until(() -> http.post("/payments?status=500", "{}", "Idempotency-Key", key), r -> r.statusCode() != 409);
 
     assertThat(failed.statusCode()).isEqualTo(500);
     assertThat(retry.statusCode()).isEqualTo(500);
