@@ -1,5 +1,6 @@
 package io.idem.demo;
 
+import io.idem.storeuri.Durations;
 import io.idem.storeuri.StoreUri;
 import java.io.PrintStream;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.idem.demo;
 
+import io.idem.storeuri.Durations;
 import io.idem.storeuri.StoreUri;
 import java.time.Duration;
 import java.util.Locale;
@@ -150,7 +151,7 @@ public record DemoOptions(int port, String store, Duration lease, Duration reten
   static Duration duration(String name, String value) throws UsageException {
     Duration duration = Durations.parse(value);
     if (duration == null) {
-      throw new UsageException(name + " must be a duration like 500ms, 2s, 5m, 24h or 1d, was \"" + value + "\"");
+      throw new UsageException(name + " must be " + Durations.FORM + ", was \"" + value + "\"");
     }
     if (duration.toMillis() < 1) {
       throw new UsageException(name + " must be at least 1ms, was \"" + value + "\"");

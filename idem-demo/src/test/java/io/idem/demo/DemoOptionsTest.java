@@ -1,5 +1,6 @@
 package io.idem.demo;
 
+import io.idem.storeuri.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,6 @@
 package io.idem.gateway;
 
+import io.idem.storeuri.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,8 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Flags ({@code --name value} or {@code --name=value}) over their environment-variable twins
@@ -25,8 +24,6 @@ final class CommandLine {
       super(message);
     }
   }
-
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
   private final Map<String, List<String>> values = new LinkedHashMap<>();
   private final boolean help;
@@ -129,19 +126,11 @@ final class CommandLine {
     if (text == null) {
       return fallback;
     }
-    Matcher m = DURATION.matcher(text.toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new UsageException("--" + name + " must be a duration like 500ms, 2s, 5m, 24h or 1d, was \"" + text + "\"");
+    Duration duration = Durations.parse(text);
+    if (duration == null) {
+      throw new UsageException("--" + name + " must be " + Durations.FORM + ", was \"" + text + "\"");
     }
-    long amount = Long.parseLong(m.group(1));
-    Duration duration = switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      case "h" -> Duration.ofHours(amount);
-      default -> Duration.ofDays(amount);
-    };
-    if (duration.isZero()) {
+    if (duration.toMillis() < 1) {
       throw new UsageException("--" + name + " must be at least 1ms, was \"" + text + "\"");
     }
     return duration;

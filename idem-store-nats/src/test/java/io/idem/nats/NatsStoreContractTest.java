@@ -1,12 +1,17 @@
 package io.idem.nats;
 
+import io.idem.testkit.AsyncStoreContract;
+import io.idem.testkit.LeaseExtensionContract;
+import io.idem.testkit.SharedStoreContract;
+import io.idem.testkit.SignallingStoreContract;
 import io.idem.testservers.NatsServer;
 
 /** The full store contract against a real standalone nats-server with JetStream (or {@code IDEM_TEST_NATS_URL}). */
-class NatsStoreContractTest extends SharedStoreContract {
+class NatsStoreContractTest extends SharedStoreContract
+    implements LeaseExtensionContract, AsyncStoreContract, SignallingStoreContract {
 
   @Override
-  NatsStore openSharedStore() {
+  protected NatsStore openSharedStore() {
     return NatsStore.create(NatsServer.sharedUrl());
   }
 }

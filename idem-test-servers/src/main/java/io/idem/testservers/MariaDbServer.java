@@ -25,21 +25,16 @@ public final class MariaDbServer extends ServerProcess {
   /** The protocol version byte that opens MariaDB's handshake: the server is accepting connections. */
   private static final int HANDSHAKE_PROTOCOL = 10;
 
-  private static MariaDbServer shared;
+  private static final SharedServer<MariaDbServer> SHARED =
+      new SharedServer<>(URL_VARIABLE, MariaDbServer::start, MariaDbServer::url);
 
   private MariaDbServer() {
     super("mariadbd", FreePorts.pick(), TempDirectories.create("idem-mariadb-"));
   }
 
   /** {@value #URL_VARIABLE}, or a server this JVM started once and stops when it exits. */
-  public static synchronized String sharedUrl() {
-    return Environment.externalUrl(URL_VARIABLE).orElseGet(() -> {
-      if (shared == null) {
-        shared = start();
-        Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
-      }
-      return shared.url();
-    });
+  public static String sharedUrl() {
+    return SHARED.url();
   }
 
   /** A server of the caller's own; skips the test (fails it in CI) when MariaDB is not installed. */

@@ -18,21 +18,16 @@ public final class NatsCluster implements AutoCloseable {
   public static final String URL_VARIABLE = "IDEM_TEST_NATS_CLUSTER_URL";
 
   private static final int NODES = 3;
-  private static NatsCluster shared;
+  private static final SharedServer<NatsCluster> SHARED =
+      new SharedServer<>(URL_VARIABLE, NatsCluster::start, NatsCluster::url);
 
   private final List<NatsServer> nodes = new ArrayList<>();
 
   private NatsCluster() {}
 
   /** {@value #URL_VARIABLE}, or a cluster this JVM started once and stops when it exits. */
-  public static synchronized String sharedUrl() {
-    return Environment.externalUrl(URL_VARIABLE).orElseGet(() -> {
-      if (shared == null) {
-        shared = start();
-        Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
-      }
-      return shared.url();
-    });
+  public static String sharedUrl() {
+    return SHARED.url();
   }
 
   /** A cluster of the caller's own; skips the test (fails it in CI) when nats-server is not installed. */

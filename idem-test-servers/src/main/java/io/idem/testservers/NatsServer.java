@@ -34,7 +34,8 @@ public final class NatsServer extends ServerProcess {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final Pattern IN_MSGS = Pattern.compile("\"in_msgs\"\\s*:\\s*(\\d+)");
 
-  private static NatsServer shared;
+  private static final SharedServer<NatsServer> SHARED =
+      new SharedServer<>(URL_VARIABLE, NatsServer::start, NatsServer::url);
 
   private final int monitorPort;
 
@@ -61,14 +62,8 @@ public final class NatsServer extends ServerProcess {
   }
 
   /** {@value #URL_VARIABLE}, or a server this JVM started once and stops when it exits. */
-  public static synchronized String sharedUrl() {
-    return Environment.externalUrl(URL_VARIABLE).orElseGet(() -> {
-      if (shared == null) {
-        shared = start();
-        Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
-      }
-      return shared.url();
-    });
+  public static String sharedUrl() {
+    return SHARED.url();
   }
 
   /** A server of the caller's own; skips the test (fails it in CI) when nats-server is not installed. */

@@ -22,7 +22,8 @@ public final class PostgresServer implements AutoCloseable {
   /** What the tests run with: no fsync (a test's data need not survive a power cut), room for pools. */
   private static final Map<String, String> TEST_SETTINGS = Map.of("fsync", "off", "max_connections", "100");
 
-  private static PostgresServer shared;
+  private static final SharedServer<PostgresServer> SHARED =
+      new SharedServer<>(URL_VARIABLE, PostgresServer::start, PostgresServer::url);
 
   private final Path dataDirectory = TempDirectories.create("idem-pg-");
   private final Map<String, String> settings;
@@ -34,14 +35,8 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   /** {@value #URL_VARIABLE}, or a server this JVM started once and stops when it exits. */
-  public static synchronized String sharedUrl() {
-    return Environment.externalUrl(URL_VARIABLE).orElseGet(() -> {
-      if (shared == null) {
-        shared = start();
-        Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
-      }
-      return shared.url();
-    });
+  public static String sharedUrl() {
+    return SHARED.url();
   }
 
   /** A server of the caller's own, with the test settings. */

@@ -17,21 +17,16 @@ public final class RedisCluster implements AutoCloseable {
 
   private static final int SLOTS = 16384;
   private static final int MASTERS = 3;
-  private static RedisCluster shared;
+  private static final SharedServer<RedisCluster> SHARED =
+      new SharedServer<>(URL_VARIABLE, RedisCluster::start, RedisCluster::url);
 
   private final List<RedisServer> nodes = new ArrayList<>();
 
   private RedisCluster() {}
 
   /** {@value #URL_VARIABLE}, or a cluster this JVM started once and stops when it exits. */
-  public static synchronized String sharedUrl() {
-    return Environment.externalUrl(URL_VARIABLE).orElseGet(() -> {
-      if (shared == null) {
-        shared = start();
-        Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
-      }
-      return shared.url();
-    });
+  public static String sharedUrl() {
+    return SHARED.url();
   }
 
   /** A cluster of the caller's own. */

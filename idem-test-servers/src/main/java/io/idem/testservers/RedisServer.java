@@ -25,7 +25,8 @@ public final class RedisServer extends ServerProcess {
 
   private static final String VERSION = "7.0.15";
   private static Path embeddedBinary;
-  private static RedisServer shared;
+  private static final SharedServer<RedisServer> SHARED =
+      new SharedServer<>(URL_VARIABLE, RedisServer::start, RedisServer::url);
 
   private final String executable;
   private final List<String> arguments;
@@ -37,14 +38,8 @@ public final class RedisServer extends ServerProcess {
   }
 
   /** {@value #URL_VARIABLE}, or a server this JVM started once and stops when it exits. */
-  public static synchronized String sharedUrl() {
-    return Environment.externalUrl(URL_VARIABLE).orElseGet(() -> {
-      if (shared == null) {
-        shared = start();
-        Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
-      }
-      return shared.url();
-    });
+  public static String sharedUrl() {
+    return SHARED.url();
   }
 
   /** A server of the caller's own on a random port, with {@code arguments} added to the command line. */

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import com.sun.management.OperatingSystemMXBean;
+import io.idem.benchmarks.wrk.Wrk;
 
 /**
  * What Idem's servlet filter costs over a handler that does almost nothing ({@link TrivialServer}):
@@ -31,7 +34,16 @@ import java.util.UUID;
  */
 public final class FilterLoadDriver {
 
+  static final String BODY = "{\"item\":\"book-4711\",\"quantity\":1,\"currency\":\"EUR\"}";
+  private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
   private FilterLoadDriver() {}
+
+  /**
+   * One wrk run and the CPU time of this JVM (the HTTP server, Idem, the store's client) over it, per
+   * request: unlike throughput, it hardly depends on what else the machine runs.
+   */
+  record Measured(Wrk.Result wrk, double jvmCpuMicrosPerRequest) {}
 
   /** Averages of one store at one number of connections; latencies are medians over the rounds. */
   record Row(StoreTarget store, int connections, Summary bare, Summary filtered) {
@@ -46,13 +58,13 @@ public final class FilterLoadDriver {
 
   record Summary(double requestsPerSecond, double p50Millis, double p99Millis, long non2xx, long socketErrors,
       double cpuMicros) {
-    static Summary of(List<Wrk.Result> rounds) {
-      return new Summary(rounds.stream().mapToDouble(Wrk.Result::requestsPerSecond).average().orElse(0),
-          median(rounds.stream().mapToDouble(Wrk.Result::p50Millis).toArray()),
-          median(rounds.stream().mapToDouble(Wrk.Result::p99Millis).toArray()),
-          rounds.stream().mapToLong(Wrk.Result::non2xx).sum(),
-          rounds.stream().mapToLong(Wrk.Result::socketErrors).sum(),
-          median(rounds.stream().mapToDouble(Wrk.Result::jvmCpuMicrosPerRequest).toArray()));
+    static Summary of(List<Measured> rounds) {
+      return new Summary(rounds.stream().mapToDouble(m -> m.wrk().requestsPerSecond()).average().orElse(0),
+          median(rounds.stream().mapToDouble(m -> m.wrk().p50Millis()).toArray()),
+          median(rounds.stream().mapToDouble(m -> m.wrk().p99Millis()).toArray()),
+          rounds.stream().mapToLong(m -> m.wrk().non2xx()).sum(),
+          rounds.stream().mapToLong(m -> m.wrk().socketErrors()).sum(),
+          median(rounds.stream().mapToDouble(Measured::jvmCpuMicrosPerRequest).toArray()));
     }
   }
 
@@ -63,7 +75,8 @@ public final class FilterLoadDriver {
             + "%d s warm-up, wrk threads %d%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.version"), loadAverage(), options.rounds, options.seconds, options.warmup,
         options.wrkThreads);
-    Wrk wrk = new Wrk("k" + UUID.randomUUID().toString().substring(0, 8), options.wrkThreads);
+    Wrk wrk = new Wrk(new Wrk.Request("POST", TrivialServer.PATH, Map.of("Content-Type", "application/json"), BODY,
+        true), options.wrkThreads);
     List<Row> rows = new ArrayList<>();
     try (TrivialServer bare = TrivialServer.bare()) {
       check(bare.url(), false);
@@ -96,15 +109,27 @@ public final class FilterLoadDriver {
   private static Row measure(Wrk wrk, Options options, StoreTarget target, int connections, String bareUrl,
       String filteredUrl) {
     // Warm-up: JIT, connection pools, statement caches, the store's first pages.
-    wrk.run(bareUrl, connections, options.warmup);
-    wrk.run(filteredUrl, connections, options.warmup);
-    List<Wrk.Result> bare = new ArrayList<>();
-    List<Wrk.Result> filtered = new ArrayList<>();
+    run(wrk, bareUrl, connections, options.warmup);
+    run(wrk, filteredUrl, connections, options.warmup);
+    List<Measured> bare = new ArrayList<>();
+    List<Measured> filtered = new ArrayList<>();
     for (int round = 0; round < options.rounds; round++) {
-      bare.add(wrk.run(bareUrl, connections, options.seconds));
-      filtered.add(wrk.run(filteredUrl, connections, options.seconds));
+      bare.add(run(wrk, bareUrl, connections, options.seconds));
+      filtered.add(run(wrk, filteredUrl, connections, options.seconds));
     }
     return new Row(target, connections, Summary.of(bare), Summary.of(filtered));
+  }
+
+  /** Every request carries a key no request sent before: a replayed answer means the run measured replays. */
+  private static Measured run(Wrk wrk, String url, int connections, int seconds) {
+    long cpuBefore = OS.getProcessCpuTime();
+    Wrk.Result result = wrk.run(url, connections, seconds);
+    long cpuNanos = OS.getProcessCpuTime() - cpuBefore;
+    if (result.replayed() > 0) {
+      throw new IllegalStateException(url + " replayed " + result.replayed() + " of " + result.requests()
+          + " requests that each carried a new key: the run did not measure first executions");
+    }
+    return new Measured(result, cpuNanos / 1000.0 / Math.max(1, result.requests()));
   }
 
   private static void print(Row row) {
@@ -118,10 +143,10 @@ public final class FilterLoadDriver {
   /** The server answers 201 and, behind the filter, replays a repeated key: what is measured is what it claims. */
   private static void check(String url, boolean filtered) throws Exception {
     HttpClient client = HttpClient.newHttpClient();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url + TrivialServer.PATH))
         .header("Content-Type", "application/json")
         .header("Idempotency-Key", "check-" + UUID.randomUUID())
-        .POST(HttpRequest.BodyPublishers.ofString(Wrk.BODY)).build();
+        .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
     HttpResponse<String> first = client.send(request, HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> second = client.send(request, HttpResponse.BodyHandlers.ofString());
     boolean replayed = second.headers().firstValue("Idempotent-Replayed").isPresent();

@@ -72,8 +72,9 @@ final class TrivialServer implements AutoCloseable {
     return new TrivialServer(server, engine);
   }
 
+  /** {@code http://127.0.0.1:port}; the handler is at {@link #PATH}. */
   String url() {
-    return "http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort() + PATH;
+    return "http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
   }
 
   @Override

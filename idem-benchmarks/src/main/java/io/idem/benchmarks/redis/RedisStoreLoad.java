@@ -3,6 +3,7 @@ package io.idem.benchmarks.redis;
 import io.idem.Fingerprint;
 import io.idem.IdempotencyKey;
 import io.idem.LeaseToken;
+import io.idem.benchmarks.Chains;
 import io.idem.benchmarks.ClientThreads;
 import io.idem.redis.RedisStore;
 import io.idem.spi.Reservation;
@@ -17,11 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,6 +48,7 @@ public final class RedisStoreLoad {
   private static final Pattern RATE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?) requests per second");
   private static final Duration LEASE = Duration.ofSeconds(60);
   private static final Duration RETENTION = Duration.ofHours(1);
+  private static final Fingerprint FINGERPRINT = Fingerprint.of("POST", "/payments", "{\"amount\":100}");
   private static final byte[] RESULT = "{\"status\":201,\"id\":\"pay_123\"}".getBytes(StandardCharsets.UTF_8);
 
   private RedisStoreLoad() {}
@@ -133,101 +130,33 @@ public final class RedisStoreLoad {
    */
   private static long runAsyncPairs(RedisStore store, int concurrency, int seconds, String phase)
       throws InterruptedException {
-    LongAdder completed = new LongAdder();
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch done = new CountDownLatch(concurrency);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
     String namespace = "load-" + phase + "-" + System.nanoTime();
-    Fingerprint fingerprint = Fingerprint.of("POST", "/payments", "{\"amount\":100}");
-    for (int t = 0; t < concurrency; t++) {
-      new AsyncChain(store, namespace, "client-" + t, fingerprint, completed, stop, done, failure).next();
-    }
-    Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-    stop.set(true);
-    if (!done.await(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("asynchronous pairs did not finish within 30 s of the stop");
-    }
-    if (failure.get() != null) {
-      throw new IllegalStateException("an asynchronous pair failed", failure.get());
-    }
-    return completed.sum();
+    return Chains.runAsync(concurrency, seconds, client -> {
+      long[] sequence = {0};
+      return () -> {
+        IdempotencyKey key = IdempotencyKey.of(namespace, "client-" + client, "key-" + sequence[0]++);
+        LeaseToken token = LeaseToken.random();
+        return store.reserveAsync(key, FINGERPRINT, token, LEASE)
+            .thenCompose(reservation -> reservation instanceof Reservation.Acquired
+                ? store.completeAsync(key, token, RESULT, RETENTION)
+                : CompletableFuture.completedFuture(false));
+      };
+    });
   }
 
-  /** One client of the asynchronous run: a fresh key per pair, the next pair started by the last one's answer. */
-  private static final class AsyncChain {
-    private final RedisStore store;
-    private final String namespace;
-    private final String tenant;
-    private final Fingerprint fingerprint;
-    private final LongAdder completed;
-    private final AtomicBoolean stop;
-    private final CountDownLatch done;
-    private final AtomicReference<Throwable> failure;
-    private long sequence;
-
-    AsyncChain(RedisStore store, String namespace, String tenant, Fingerprint fingerprint, LongAdder completed,
-        AtomicBoolean stop, CountDownLatch done, AtomicReference<Throwable> failure) {
-      this.store = store;
-      this.namespace = namespace;
-      this.tenant = tenant;
-      this.fingerprint = fingerprint;
-      this.completed = completed;
-      this.stop = stop;
-      this.done = done;
-      this.failure = failure;
-    }
-
-    void next() {
-      if (stop.get() || failure.get() != null) {
-        done.countDown();
-        return;
-      }
-      IdempotencyKey key = IdempotencyKey.of(namespace, tenant, "key-" + sequence++);
-      LeaseToken token = LeaseToken.random();
-      store.reserveAsync(key, fingerprint, token, LEASE)
-          .thenCompose(reservation -> reservation instanceof Reservation.Acquired
-              ? store.completeAsync(key, token, RESULT, RETENTION)
-              : CompletableFuture.completedFuture(false))
-          .whenComplete((stored, error) -> {
-            if (error != null) {
-              failure.compareAndSet(null, error);
-            } else if (stored) {
-              completed.increment();
-            }
-            next();
-          });
-    }
-  }
-
+  /** {@code concurrency} client threads, each a fresh key per blocking reserve + complete. */
   private static long runBlockingPairs(RedisStore store, int concurrency, int seconds, String phase)
       throws InterruptedException {
-    LongAdder completed = new LongAdder();
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch done = new CountDownLatch(concurrency);
     String namespace = "load-" + phase + "-" + System.nanoTime();
-    Fingerprint fingerprint = Fingerprint.of("POST", "/payments", "{\"amount\":100}");
-    for (int t = 0; t < concurrency; t++) {
-      String tenant = "client-" + t;
-      Thread worker = threads.newThread("load-" + t, () -> {
-        try {
-          for (long i = 0; !stop.get(); i++) {
-            IdempotencyKey key = IdempotencyKey.of(namespace, tenant, "key-" + i);
-            LeaseToken token = LeaseToken.random();
-            if (store.reserve(key, fingerprint, token, LEASE) instanceof Reservation.Acquired
-                && store.complete(key, token, RESULT, RETENTION)) {
-              completed.increment();
-            }
-          }
-        } finally {
-          done.countDown();
-        }
-      });
-      worker.start();
-    }
-    Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-    stop.set(true);
-    done.await();
-    return completed.sum();
+    return Chains.runBlocking(concurrency, seconds, threads, client -> {
+      long[] sequence = {0};
+      return () -> {
+        IdempotencyKey key = IdempotencyKey.of(namespace, "client-" + client, "key-" + sequence[0]++);
+        LeaseToken token = LeaseToken.random();
+        return store.reserve(key, FINGERPRINT, token, LEASE) instanceof Reservation.Acquired
+            && store.complete(key, token, RESULT, RETENTION);
+      };
+    });
   }
 
   /**

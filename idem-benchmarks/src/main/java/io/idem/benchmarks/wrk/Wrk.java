@@ -1,95 +1,116 @@
-package io.idem.benchmarks.http;
+package io.idem.benchmarks.wrk;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import com.sun.management.OperatingSystemMXBean;
 
 /**
- * Runs {@code wrk} (Debian package {@code wrk}) with a Lua script that POSTs a small JSON body with a
- * fresh {@code Idempotency-Key} on every request, and reads its throughput, latency percentiles and
- * errors.
+ * Runs {@code wrk} (Debian package {@code wrk}) with a generated Lua script that sends one kind of
+ * request, optionally with an {@code Idempotency-Key} that no request of any run has sent before (run id,
+ * wrk thread, counter), and reads its report. Every response carrying {@code Idempotent-Replayed} is
+ * counted: a load run meant to measure first executions that got replays measured the wrong thing.
  */
-final class Wrk {
+public final class Wrk {
 
   /** A slow answer is a latency, not an error: wrk's own default (2 s) would drop it from the percentiles. */
-  static final String TIMEOUT = "10s";
-  static final String BODY = "{\"item\":\"book-4711\",\"quantity\":1,\"currency\":\"EUR\"}";
+  private static final String TIMEOUT = "10s";
 
   private static final Pattern REQUESTS_PER_SECOND = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
   private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ");
-  private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
   private static final Pattern SOCKET_ERRORS =
       Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+  private static final Pattern REPLAYED = Pattern.compile("Replayed responses: (\\d+)");
+
+  /** What every request of a run looks like; {@code keyed} adds a fresh {@code Idempotency-Key}. */
+  public record Request(String method, String path, Map<String, String> headers, String body, boolean keyed) {}
+
+  /** What one run measured. Latencies in milliseconds. */
+  public record Result(double requestsPerSecond, double p50Millis, double p99Millis, long requests, long non2xx,
+      long socketErrors, long replayed) {
+
+    public long errors() {
+      return non2xx + socketErrors;
+    }
+  }
 
   private final Path script;
   private final int threads;
+  private final String runPrefix;
+  private int runs;
 
-  /** {@code keyPrefix} keeps the keys of one run apart from those any earlier run left on a server. */
-  Wrk(String keyPrefix, int threads) {
+  /** {@code threads}: wrk's {@code -t}, at most the connections of a run. */
+  public Wrk(Request request, int threads) {
     this.threads = threads;
-    this.script = writeScript(keyPrefix);
+    this.script = writeScript(request);
+    this.runPrefix = "r" + ProcessHandle.current().pid() + "-" + Long.toString(System.currentTimeMillis(), 36);
   }
 
-  /**
-   * What one wrk run measured. Latencies in milliseconds. {@code jvmCpuMicrosPerRequest} is the CPU
-   * time of this JVM (the HTTP server, Idem, the store's client) over the run divided by the requests:
-   * unlike throughput, it hardly depends on what else the machine runs.
-   */
-  record Result(double requestsPerSecond, double p50Millis, double p99Millis, long non2xx, long socketErrors,
-      double jvmCpuMicrosPerRequest) {}
-
-  Result run(String url, int connections, int seconds) {
-    List<String> command = List.of("wrk", "-t", Integer.toString(Math.min(threads, connections)),
+  /** One run of {@code seconds} against {@code baseUrl} ({@code http://host:port}) with {@code connections}. */
+  public Result run(String baseUrl, int connections, int seconds) {
+    List<String> command = new ArrayList<>(List.of("wrk", "-t", Integer.toString(Math.min(threads, connections)),
         "-c", Integer.toString(connections), "-d", seconds + "s", "--timeout", TIMEOUT, "--latency",
-        "-s", script.toString(), url);
-    long cpuBefore = OS.getProcessCpuTime();
+        "-s", script.toString(), baseUrl, "--", runPrefix + "-" + (++runs)));
     String output = exec(command);
-    long cpuNanos = OS.getProcessCpuTime() - cpuBefore;
-    double requests = number(REQUESTS, output, command);
     return new Result(number(REQUESTS_PER_SECOND, output, command), percentile(output, "50%"),
-        percentile(output, "99%"), count(NON_2XX, output), socketErrors(output),
-        cpuNanos / 1000.0 / Math.max(1, requests));
+        percentile(output, "99%"), (long) number(REQUESTS, output, command), count(NON_2XX, output),
+        socketErrors(output), (long) number(REPLAYED, output, command));
   }
 
-  private static Path writeScript(String keyPrefix) {
+  private static Path writeScript(Request request) {
+    StringBuilder headers = new StringBuilder();
+    request.headers().forEach((name, value) -> headers.append('[').append(lua(name)).append("] = ")
+        .append(lua(value)).append(", "));
     String lua = String.join("\n",
-        "-- A fresh Idempotency-Key per request: thread number, then a counter, after the run's prefix.",
-        "-- wrk.format replaces wrk.headers with the table it is given: it carries every header.",
-        "wrk.method = \"POST\"",
-        "wrk.body = '" + BODY + "'",
-        "local headers = {[\"Content-Type\"] = \"application/json\"}",
-        "local threads = 0",
+        "-- Generated by io.idem.benchmarks.wrk.Wrk. Keys: run id (the script's argument), thread, counter.",
+        "local threads = {}",
         "function setup(thread)",
-        "  threads = threads + 1",
-        "  thread:set(\"thread_id\", threads)",
+        "  table.insert(threads, thread)",
+        "  thread:set('tid', #threads)",
         "end",
         "function init(args)",
+        "  prefix = args[1] .. '-' .. tid .. '-'",
         "  counter = 0",
+        "  replayed = 0",
         "end",
         "function request()",
         "  counter = counter + 1",
-        "  headers[\"Idempotency-Key\"] = \"" + keyPrefix + "-\" .. thread_id .. \"-\" .. counter",
-        "  return wrk.format(nil, nil, headers)",
+        "  local headers = {" + headers + "}",
+        request.keyed() ? "  headers['Idempotency-Key'] = prefix .. counter" : "",
+        "  return wrk.format(" + lua(request.method()) + ", " + lua(request.path()) + ", headers, "
+            + (request.body() == null ? "nil" : lua(request.body())) + ")",
+        "end",
+        "function response(status, headers, body)",
+        "  if headers['Idempotent-Replayed'] ~= nil or headers['idempotent-replayed'] ~= nil then",
+        "    replayed = replayed + 1",
+        "  end",
+        "end",
+        "function done(summary, latency, requests)",
+        "  local total = 0",
+        "  for _, thread in ipairs(threads) do total = total + thread:get('replayed') end",
+        "  io.write('Replayed responses: ' .. total .. '\\n')",
         "end",
         "");
     try {
-      Path file = Files.createTempFile("idem-wrk-" + UUID.randomUUID(), ".lua");
+      Path file = Files.createTempFile("idem-wrk", ".lua");
       Files.writeString(file, lua, StandardCharsets.UTF_8);
       file.toFile().deleteOnExit();
       return file.toAbsolutePath();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A Lua string literal. */
+  private static String lua(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'";
   }
 
   /** wrk prints {@code 50%  412.00us}, {@code 99%   12.31ms} or {@code 99%    1.02s}. */
@@ -144,10 +165,5 @@ final class Wrk {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  @Override
-  public String toString() {
-    return String.format(Locale.ROOT, "wrk -t %d --latency -s %s", threads, script);
   }
 }

@@ -1,4 +1,4 @@
-package io.idem.demo;
+package io.idem.storeuri;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -6,10 +6,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as the demo's flags spell them ({@code 500ms}, {@code 2s}, {@code 5m}, {@code 24h},
- * {@code 1d}), both ways: what the demo prints can be pasted back into a flag.
+ * Durations as the command lines of Idem's demo and gateway spell them ({@code 500ms}, {@code 2s},
+ * {@code 5m}, {@code 24h}, {@code 1d}), both ways: what they print can be pasted back into a flag.
  */
-final class Durations {
+public final class Durations {
+
+  /** How a usage message describes the form. */
+  public static final String FORM = "a duration like 500ms, 2s, 5m, 24h or 1d";
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
   private static final String[] UNITS = {"d", "h", "m", "s", "ms"};
@@ -18,7 +21,7 @@ final class Durations {
   private Durations() {}
 
   /** The duration, or null when {@code text} is not one. */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       return null;
@@ -38,7 +41,7 @@ final class Durations {
    * {@code 60s}, {@code 60m}, {@code 24h}, as the defaults are documented: {@code 90s}, {@code 2m},
    * {@code 24h}, {@code 1500ms}. Below a millisecond is rounded down (flags cannot say less).
    */
-  static String format(Duration duration) {
+  public static String format(Duration duration) {
     long millis = duration.toMillis();
     for (int i = 0; i < UNITS.length - 1; i++) {
       if (millis > 0 && millis % UNIT_MILLIS[i] == 0) {
