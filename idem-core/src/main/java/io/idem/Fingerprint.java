@@ -13,6 +13,8 @@ import java.util.Objects;
  */
 public final class Fingerprint {
 
+  private static final MessageDigest PROTOTYPE = lookUpDigest();
+
   public static final int LENGTH = 32;
 
   /** The fingerprint of "no content", for callers that only need at-most-once and no mismatch check. */
@@ -80,6 +82,15 @@ public final class Fingerprint {
   }
 
   private static MessageDigest newDigest() {
+    // A clone of a fresh digest skips the provider lookup getInstance does on every request.
+    try {
+      return (MessageDigest) PROTOTYPE.clone();
+    } catch (CloneNotSupportedException e) {
+      return lookUpDigest();
+    }
+  }
+
+  private static MessageDigest lookUpDigest() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

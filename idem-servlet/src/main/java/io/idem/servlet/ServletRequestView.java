@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.Principal;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -80,7 +81,14 @@ final class ServletRequestView implements HttpRequestView {
     if (request.getContentLengthLong() > maxBodyBytes) {
       throw new RequestBodyTooLargeException(maxBodyBytes);
     }
+    long declared = request.getContentLengthLong();
     try (InputStream in = request.getInputStream()) {
+      if (declared >= 0) {
+        // The container delivers no more than Content-Length: one array of that size, not 8 KiB chunks.
+        byte[] bytes = new byte[(int) declared];
+        int read = in.readNBytes(bytes, 0, bytes.length);
+        return read == bytes.length ? bytes : Arrays.copyOf(bytes, read);
+      }
       byte[] bytes = in.readNBytes(maxBodyBytes + 1);
       if (bytes.length > maxBodyBytes) {
         throw new RequestBodyTooLargeException(maxBodyBytes);
