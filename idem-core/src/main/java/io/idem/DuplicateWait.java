@@ -11,12 +11,16 @@ import java.util.concurrent.CompletionStage;
  * first read and the registration is not missed), then sleeps until the signal, a safety re-read or
  * the deadline; each wake-up is one reserve. The safety re-read comes every
  * {@code max(1 s, inProgressPollInterval)}. Elsewhere, or once the store's signal channel failed, it
- * polls every {@link IdempotencyConfig#inProgressPollInterval()}. The pauses run on the engine's timer.
+ * polls adaptively: first after 1 ms, then after twice the last pause, up to
+ * {@link IdempotencyConfig#inProgressPollInterval()}, so a short attempt is answered about as soon as
+ * it ends and a long one costs one read per interval. The pauses run on the engine's timer.
  */
 final class DuplicateWait {
 
   /** Shortest interval of a signalled wait's safety re-reads (an expired lease sends no signal). */
   private static final long MIN_REREAD_NANOS = 1_000_000_000L;
+  /** First pause of a polling wait; each next one doubles, up to the configured poll interval. */
+  static final long FIRST_POLL_NANOS = 1_000_000L;
 
   private final Idempotency engine;
   private final IdempotencyKey key;
@@ -26,6 +30,7 @@ final class DuplicateWait {
   private final CompletableFuture<Admission> result = new CompletableFuture<>();
   private KeyWatch watch;
   private boolean polling;
+  private long pollNanos;
 
   DuplicateWait(Idempotency engine, IdempotencyKey key, Fingerprint fingerprint, long deadline) {
     this.engine = engine;
@@ -62,7 +67,8 @@ final class DuplicateWait {
       return;
     }
     if (polling) {
-      engine.keeper().schedule(this::look, Math.min(remaining, engine.config().inProgressPollInterval().toNanos()));
+      pollNanos = nextPoll(pollNanos, engine.config().inProgressPollInterval().toNanos());
+      engine.keeper().schedule(this::look, Math.min(remaining, pollNanos));
       return;
     }
     if (watch == null) {
@@ -96,6 +102,12 @@ final class DuplicateWait {
       }
       look();
     });
+  }
+
+  /** The pause after {@code last} (0 before the first): doubling from 1 ms, never above {@code interval}. */
+  static long nextPoll(long last, long interval) {
+    long next = last == 0 ? FIRST_POLL_NANOS : last > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : last * 2;
+    return Math.min(next, interval);
   }
 
   private void fallBackToPolling(Throwable cause) {

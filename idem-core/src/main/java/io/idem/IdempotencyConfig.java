@@ -112,6 +112,7 @@ public final class IdempotencyConfig {
     return inProgressWait;
   }
 
+  /** The longest pause between a polling waiter's reads (it starts at 1 ms and doubles up to this). */
   public Duration inProgressPollInterval() {
     return inProgressPollInterval;
   }
@@ -185,7 +186,10 @@ public final class IdempotencyConfig {
       return this;
     }
 
-    /** How often a waiting duplicate looks again. Default 20 ms. */
+    /**
+     * The longest pause between the reads of a duplicate that polls (a store without signals, or
+     * whose signal channel is down): the pauses start at 1 ms and double up to this. Default 20 ms.
+     */
     public Builder inProgressPollInterval(Duration interval) {
       this.inProgressPollInterval = atLeastOneMilli("inProgressPollInterval", interval);
       return this;

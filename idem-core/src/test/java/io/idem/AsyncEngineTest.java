@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -65,6 +67,35 @@ class AsyncEngineTest {
     Admission answer = get(waiting);
     assertThat(answer).isInstanceOf(Admission.Replay.class);
     assertThat(((Admission.Replay) answer).payload()).isEqualTo("first".getBytes());
+  }
+
+  @Test
+  void aPollingWaiterLooksAgainSoonAfterItBeganNotOnlyEveryPollInterval() throws Exception {
+    engine.close();
+    // A ten-minute poll interval: only the adaptive first pauses (1, 2, 4 .. ms) can answer within the test's bound.
+    engine = Idempotency.create(store, IdempotencyConfig.custom().clock(clock)
+        .waitForInProgress(Duration.ofMinutes(20)).inProgressPollInterval(Duration.ofMinutes(10)).build());
+    Attempt first = ((Admission.Proceed) engine.begin(key, request)).attempt();
+    CompletionStage<Admission> waiting = engine.beginAsync(key, request);
+    Thread.sleep(50);
+    assertThat(waiting.toCompletableFuture()).isNotDone();
+    first.complete("first".getBytes());
+    Admission answer = waiting.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(((Admission.Replay) answer).payload()).isEqualTo("first".getBytes());
+  }
+
+  @Test
+  void pollingPausesDoubleFromOneMillisecondUpToTheInterval() {
+    long interval = Duration.ofMillis(20).toNanos();
+    List<Long> pauses = new ArrayList<>();
+    long pause = 0;
+    for (int i = 0; i < 7; i++) {
+      pause = DuplicateWait.nextPoll(pause, interval);
+      pauses.add(pause / 1_000_000);
+    }
+    assertThat(pauses).containsExactly(1L, 2L, 4L, 8L, 16L, 20L, 20L);
+    assertThat(DuplicateWait.nextPoll(0, Duration.ofNanos(300_000).toNanos())).isEqualTo(300_000);
+    assertThat(DuplicateWait.nextPoll(Long.MAX_VALUE / 2 + 1, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
   }
 
   @Test
