@@ -36,7 +36,7 @@ import java.util.Map;
  * {@code nginx} on the PATH (Debian: {@code apt-get install wrk nginx-light}).
  *
  * <pre>java -cp idem-benchmarks/target/idem-benchmarks.jar io.idem.benchmarks.gateway.GatewayLoadDriver
- *     [--seconds 10] [--rounds 2]</pre>
+ *     [--seconds 10] [--rounds 2] [--warmup 60 (s per configuration, before the rounds)]</pre>
  */
 public final class GatewayLoadDriver {
 
@@ -55,6 +55,8 @@ public final class GatewayLoadDriver {
   public static void main(String[] args) throws Exception {
     int seconds = intOption(args, "--seconds", 10);
     int rounds = intOption(args, "--rounds", 2);
+    // The gateway's JIT needs about a minute of this load on two cores before its rate levels off.
+    int warmup = intOption(args, "--warmup", 60);
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     // Keyed requests are new keys, each a reserve and a complete; unkeyed ones pass through the gateway.
     Wrk keyed = new Wrk(new Wrk.Request("POST", "/payments", HEADERS, BODY, true), 2);
@@ -78,9 +80,9 @@ public final class GatewayLoadDriver {
       for (Map.Entry<String, Integer> target : targets.entrySet()) {
         awaitPort(target.getKey(), target.getValue());
       }
-      System.out.printf(Locale.ROOT, "warming up (%d s per configuration)%n", 2 * seconds);
+      System.out.printf(Locale.ROOT, "warming up (%d s per configuration)%n", warmup);
       for (Map.Entry<String, Integer> target : targets.entrySet()) {
-        run(keyed(target.getKey()) ? keyed : unkeyed, target.getValue(), 64, 2 * seconds);
+        run(keyed(target.getKey()) ? keyed : unkeyed, target.getValue(), 64, warmup);
       }
       Map<String, List<Result>> results = new LinkedHashMap<>();
       for (int round = 0; round < rounds; round++) {
