@@ -41,7 +41,7 @@ import java.util.function.Supplier;
  * {@link IdempotencyListener#onRecordEvicted} of every engine on the store; "closest to expiry" to the resolution of Caffeine's
  * timer wheel, about a second for records due within a minute and about an hour for records due
  * within a day; records are evicted in small batches, 1% of the bound
- * and at most 64, so that a store that stays full does not search for a victim on every insert),
+ * and at most 1,000, so that a store that stays full does not search for a victim on every insert),
  * or refuse new reservations with
  * {@link StoreCapacityExceededException}. Under concurrent reservations the bound may be passed by at
  * most the number of threads reserving at that instant.
@@ -70,6 +70,7 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore, Si
   private final Ticker ticker;
   private final long maximumSize;
   private final long evictionBatch;
+  private final Object evictionLock = new Object();
   private final WhenFull whenFull;
   private final List<IdempotencyListener> listeners = new CopyOnWriteArrayList<>();
   private final KeySignals<IdempotencyKey> signals = new KeySignals<>();
@@ -77,7 +78,7 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore, Si
   private MemoryStore(Builder builder) {
     this.ticker = builder.clock == null ? Ticker.systemTicker() : clockTicker(builder.clock);
     this.maximumSize = builder.maximumSize;
-    this.evictionBatch = Math.max(1, Math.min(64, builder.maximumSize / 100));
+    this.evictionBatch = Math.max(1, Math.min(1_000, builder.maximumSize / 100));
     this.whenFull = builder.whenFull;
     this.cache = Caffeine.newBuilder()
         .ticker(ticker)
@@ -248,31 +249,35 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore, Si
   }
 
   private void makeRoom(IdempotencyKey forKey) {
-    cache.cleanUp();
-    long needed = cache.estimatedSize() - maximumSize + 1;
-    if (needed <= 0) {
-      return;
-    }
-    if (whenFull == WhenFull.REFUSE_NEW) {
-      refuse(forKey, "it holds its maximum of " + maximumSize + " records and is configured to refuse new ones");
-    }
-    // Finding victims walks the expiry order, which costs far more than an insert: take a small batch
-    // at once so that a store that stays full pays for the walk once per batch, not once per key.
-    long batch = Math.max(needed, evictionBatch);
-    List<java.util.Map.Entry<IdempotencyKey, Entry>> victims = expiration.oldest(entries -> entries
-        .filter(e -> e.getValue().result != null)
-        .limit(batch)
-        .map(e -> java.util.Map.entry(e.getKey(), e.getValue()))
-        .toList());
-    long evicted = 0;
-    for (var victim : victims) {
-      if (map.remove(victim.getKey(), victim.getValue())) {
-        evicted++;
-        notifyEvicted(victim.getKey());
+    // One thread at a time walks and evicts; the others then find the room it made (racing for the
+    // same victims, threads refused keys for want of records another had just evicted).
+    synchronized (evictionLock) {
+      cache.cleanUp();
+      long needed = cache.estimatedSize() - maximumSize + 1;
+      if (needed <= 0) {
+        return;
       }
-    }
-    if (evicted < needed) {
-      refuse(forKey, "all of its " + maximumSize + " records are in progress, and live leases are never evicted");
+      if (whenFull == WhenFull.REFUSE_NEW) {
+        refuse(forKey, "it holds its maximum of " + maximumSize + " records and is configured to refuse new ones");
+      }
+      // Finding victims walks the expiry order, which costs far more than an insert: take a batch at
+      // once so that a store that stays full pays for the walk once per batch, not once per key.
+      long batch = Math.max(needed, evictionBatch);
+      List<java.util.Map.Entry<IdempotencyKey, Entry>> victims = expiration.oldest(entries -> entries
+          .filter(e -> e.getValue().result != null)
+          .limit(batch)
+          .map(e -> java.util.Map.entry(e.getKey(), e.getValue()))
+          .toList());
+      long evicted = 0;
+      for (var victim : victims) {
+        if (map.remove(victim.getKey(), victim.getValue())) {
+          evicted++;
+          notifyEvicted(victim.getKey());
+        }
+      }
+      if (evicted < needed) {
+        refuse(forKey, "all of its " + maximumSize + " records are in progress, and live leases are never evicted");
+      }
     }
   }
 

@@ -11,8 +11,13 @@ import io.idem.StoreCapacityExceededException;
 import io.idem.spi.Reservation;
 import io.idem.testkit.ManualClock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class MemoryStoreCapacityTest {
@@ -84,6 +89,45 @@ class MemoryStoreCapacityTest {
     reserve(store, "new-3");
     assertThat(evicted).containsExactlyInAnyOrder("minutes-0", "minutes-1", "minutes-2", "minutes-3");
     assertThat(store.size()).isEqualTo(199);
+  }
+
+  @Test
+  void aFullStoreUnderConcurrentNewKeysEvictsWithoutRefusingAny() throws Exception {
+    // Only completed records and a handful in progress: every new key must find room, however the
+    // threads interleave their evictions.
+    MemoryStore store = MemoryStore.builder().maximumSize(1_000).clock(clock).build();
+    store.subscribe(listener);
+    int threads = 8;
+    int keysPerThread = 20_000;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Integer>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        results.add(pool.submit(() -> {
+          int failures = 0;
+          for (int i = 0; i < keysPerThread; i++) {
+            LeaseToken token = LeaseToken.random();
+            try {
+              store.reserve(key(thread + "-" + i), Fingerprint.EMPTY, token, Duration.ofMinutes(1));
+              store.complete(key(thread + "-" + i), token, new byte[] {1}, Duration.ofHours(1));
+            } catch (StoreCapacityExceededException e) {
+              failures++;
+            }
+          }
+          return failures;
+        }));
+      }
+      int failures = 0;
+      for (Future<Integer> result : results) {
+        failures += result.get(2, TimeUnit.MINUTES);
+      }
+      assertThat(failures).isZero();
+      assertThat(refused).isEmpty();
+      assertThat(store.size()).isLessThanOrEqualTo(1_000);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
