@@ -72,13 +72,17 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
   private final Duration timeout;
   private final boolean notifyWaiters;
   private final int timeoutMillis;
+  private final PoolSizedExecutor calls;
   private final int queryTimeoutSeconds;
   private final JdbcTransactions transactions = new JdbcTransactions(this);
   private final ExpiredRecordCleaner cleaner;
   private final WaiterSignals signals;
   private volatile Sql sql;
 
-  JdbcStore(JdbcStoreBuilder builder, DataSource dataSource, UrlPool ownedPool) {
+  // calls: the executor of a pool the store opened (PoolSizedExecutor), null on a caller's DataSource.
+  JdbcStore(JdbcStoreBuilder builder, DataSource dataSource, UrlPool ownedPool, PoolSizedExecutor calls) {
+    super(calls == null ? BlockingStore.defaultExecutor() : calls);
+    this.calls = calls;
     this.dataSource = dataSource;
     this.ownedPool = ownedPool;
     this.table = builder.table;
@@ -320,6 +324,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
     } finally {
       if (ownedPool != null) {
         ownedPool.close();
+        calls.close(); // opened with the pool, sized to it
       }
     }
   }
@@ -355,6 +360,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
   }
 
   Connection open() throws SQLException {
+    PoolSizedExecutor.failIfQueuedLongerThan(timeout, storeName());
     Connection connection = dataSource.getConnection();
     try {
       connection.setNetworkTimeout(DIRECT, timeoutMillis);

@@ -125,12 +125,14 @@ public final class JdbcStoreBuilder {
    */
   public JdbcStore build() {
     if (jdbcUrl == null) {
-      return new JdbcStore(this, dataSource, null);
+      return new JdbcStore(this, dataSource, null, null);
     }
     UrlPool pool = UrlPool.open(jdbcUrl, timeout, poolSize);
+    PoolSizedExecutor calls = new PoolSizedExecutor(poolSize);
     try {
-      return new JdbcStore(this, pool.dataSource(), pool);
+      return new JdbcStore(this, pool.dataSource(), pool, calls);
     } catch (RuntimeException e) {
+      calls.close();
       pool.close();
       throw e;
     }

@@ -98,6 +98,30 @@ abstract class OwnedPoolTest {
   }
 
   @Test
+  void asynchronousCallsRunOnNoMoreThreadsThanThePoolHasConnections() throws Exception {
+    // More callers than connections made HikariCP spin handing connections over; calls queue instead.
+    try (JdbcStore store = JdbcStore.builder(jdbcUrl()).tableName(table).createIfMissing(true)
+        .poolSize(2).cleanupInterval(Duration.ZERO).build()) {
+      Set<String> callThreads = ConcurrentHashMap.newKeySet();
+      List<java.util.concurrent.CompletableFuture<Reservation>> calls = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        IdempotencyKey key = IdempotencyKey.of(table, "async-" + UUID.randomUUID());
+        calls.add(store.reserveAsync(key, Fingerprint.EMPTY, LeaseToken.random(), Duration.ofMinutes(1))
+            .thenApply(reservation -> {
+              callThreads.add(Thread.currentThread().getName());
+              return reservation;
+            }).toCompletableFuture());
+      }
+      for (var call : calls) {
+        assertThat(call.get(60, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(Reservation.Acquired.class);
+      }
+      Set<String> storeThreads = callThreads.stream().filter(name -> name.startsWith("idem-jdbc-"))
+          .collect(Collectors.toSet());
+      assertThat(storeThreads).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+    }
+  }
+
+  @Test
   void closeEndsTheServerSessionsOfThePoolTheStoreOpened() throws Exception {
     Set<Long> sessions = ConcurrentHashMap.newKeySet();
     JdbcStore store = JdbcStore.builder(jdbcUrl()).tableName(table).createIfMissing(true)
