@@ -83,12 +83,17 @@ final class WaitLatency {
         .listener(listener).build();
   }
 
-  /** {@code rounds} rounds of {@code waiters} duplicates, each waiting on a key of its own. */
-  static Percentiles measure(IdempotencyStore store, int waiters, int rounds) throws Exception {
+  /**
+   * {@code rounds} rounds of {@code waiters} duplicates on {@code store}, each waiting on a key of its
+   * own, for originals begun and completed through {@code originalsStore} (the same store, or another
+   * client of the same server).
+   */
+  static Percentiles measure(IdempotencyStore store, IdempotencyStore originalsStore, int waiters, int rounds)
+      throws Exception {
     long[] latencies = new long[waiters * rounds];
     Reads reads = new Reads();
     long readsOfWaiters = 0;
-    try (Idempotency originals = Idempotency.create(store, config(IdempotencyListener.NOOP));
+    try (Idempotency originals = Idempotency.create(originalsStore, config(IdempotencyListener.NOOP));
         Idempotency duplicates = Idempotency.create(store, config(reads))) {
       for (int round = 0; round < rounds; round++) {
         String namespace = "waits-" + UUID.randomUUID();

@@ -21,7 +21,12 @@ import java.util.function.Function;
  * server this benchmark starts (embedded Redis 7.0, PostgreSQL 15, Debian's nats-server and mariadbd).
  *
  * <pre>java -cp idem-benchmarks/target/idem-benchmarks.jar io.idem.benchmarks.waits.WaitsBenchmark
- *     [rounds-of-1 (default 200)] [rounds-of-1000 (default 3)] [memory|redis|postgresql|nats|mariadb ...]</pre>
+ *     [rounds-of-1 (default 200)] [rounds-of-1000 (default 3)] [memory|redis|postgresql|nats|mariadb ...]
+ *     [--two-clients]</pre>
+ *
+ * <p>With {@code --two-clients} the originals complete through a second client of the same server (its
+ * own connection or pool), as another instance of a service would; by default one client serves both,
+ * so on a pooled store the completions and the woken waiters' reads queue for the same connections.
  */
 public final class WaitsBenchmark {
 
@@ -29,16 +34,23 @@ public final class WaitsBenchmark {
 
   private WaitsBenchmark() {}
 
-  /** A store on a server of its own, opened and closed around one store's measurements. */
-  private record Target(String name, Function<List<AutoCloseable>, IdempotencyStore> open) {}
+  /**
+   * A server of its own, started around one store's measurements ({@code start} gives its URL), and
+   * how a client of it is opened. The memory store has no server: its one instance is every client.
+   */
+  private record Target(String name, Function<List<AutoCloseable>, String> start,
+      Function<String, IdempotencyStore> client) {}
 
   public static void main(String[] args) throws Exception {
     int roundsOfOne = 200;
     int roundsOfMany = 3;
     List<String> names = new ArrayList<>();
     List<Integer> numbers = new ArrayList<>();
+    boolean twoClients = false;
     for (String arg : args) {
-      if (arg.matches("[0-9]+")) {
+      if (arg.equals("--two-clients")) {
+        twoClients = true;
+      } else if (arg.matches("[0-9]+")) {
         numbers.add(Integer.parseInt(arg));
       } else {
         names.add(arg.toLowerCase(Locale.ROOT));
@@ -50,31 +62,19 @@ public final class WaitsBenchmark {
     if (numbers.size() > 1) {
       roundsOfMany = numbers.get(1);
     }
+    MemoryStore memory = MemoryStore.create();
     List<Target> targets = List.of(
-        new Target("memory", owned -> MemoryStore.create()),
-        new Target("redis", owned -> {
-          RedisServer server = RedisServer.start();
-          owned.add(server);
-          return RedisStore.create(server.url());
-        }),
-        new Target("postgresql", owned -> {
-          PostgresServer server = PostgresServer.start();
-          owned.add(server);
-          return JdbcStore.builder(server.url()).createIfMissing(true).poolSize(16).build();
-        }),
-        new Target("nats", owned -> {
-          NatsServer server = NatsServer.start();
-          owned.add(server);
-          return NatsStore.create(server.url());
-        }),
-        new Target("mariadb", owned -> {
-          MariaDbServer server = MariaDbServer.start();
-          owned.add(server);
-          return JdbcStore.builder(server.url()).createIfMissing(true).poolSize(16).build();
-        }));
+        new Target("memory", owned -> "memory:", url -> memory),
+        new Target("redis", owned -> started(owned, RedisServer.start(), RedisServer::url), RedisStore::create),
+        new Target("postgresql", owned -> started(owned, PostgresServer.start(), PostgresServer::url),
+            url -> JdbcStore.builder(url).createIfMissing(true).poolSize(16).build()),
+        new Target("nats", owned -> started(owned, NatsServer.start(), NatsServer::url), NatsStore::create),
+        new Target("mariadb", owned -> started(owned, MariaDbServer.start(), MariaDbServer::url),
+            url -> JdbcStore.builder(url).createIfMissing(true).poolSize(16).build()));
 
-    System.out.printf(Locale.ROOT, "rounds: %d of 1 waiter, %d of %d waiters; poll interval %d ms%n%n",
-        roundsOfOne, roundsOfMany, MANY, WaitLatency.POLL_MILLIS);
+    System.out.printf(Locale.ROOT, "rounds: %d of 1 waiter, %d of %d waiters; poll interval %d ms; %s%n%n",
+        roundsOfOne, roundsOfMany, MANY, WaitLatency.POLL_MILLIS,
+        twoClients ? "originals complete through a client of their own" : "one client for originals and waiters");
     System.out.println("| store | waiters | one read p50 / p99 | signalled p50 / p99 | polled p50 / p99 |"
         + " reads per waiter, signalled / polled |");
     System.out.println("|---|---:|---:|---:|---:|---:|");
@@ -84,9 +84,14 @@ public final class WaitsBenchmark {
       }
       List<AutoCloseable> owned = new ArrayList<>();
       try {
-        IdempotencyStore store = target.open().apply(owned);
+        String url = target.start().apply(owned);
+        IdempotencyStore store = target.client().apply(url);
         owned.add(0, store);
-        measure(target.name(), store, roundsOfOne, roundsOfMany);
+        IdempotencyStore originals = twoClients ? target.client().apply(url) : store;
+        if (originals != store) {
+          owned.add(0, originals);
+        }
+        measure(target.name(), store, originals, roundsOfOne, roundsOfMany);
       } finally {
         for (AutoCloseable resource : owned) {
           resource.close();
@@ -95,17 +100,25 @@ public final class WaitsBenchmark {
     }
   }
 
-  private static void measure(String name, IdempotencyStore store, int roundsOfOne, int roundsOfMany)
-      throws Exception {
+  private static <S extends AutoCloseable> String started(List<AutoCloseable> owned, S server,
+      Function<S, String> url) {
+    owned.add(server);
+    return url.apply(server);
+  }
+
+  /** {@code store} serves the waiters; {@code originals} completes the originals (the same store, or another client). */
+  private static void measure(String name, IdempotencyStore store, IdempotencyStore originals, int roundsOfOne,
+      int roundsOfMany) throws Exception {
     IdempotencyStore polled = new PollingOnly(store);
     // Warm-up: class loading, JIT, connections, the subscriber or listener.
-    WaitLatency.measure(store, 1, 20);
-    WaitLatency.measure(polled, 1, 5);
-    WaitLatency.measure(store, 100, 1);
+    WaitLatency.measure(store, originals, 1, 20);
+    WaitLatency.measure(polled, originals, 1, 5);
+    WaitLatency.measure(store, originals, 100, 1);
     WaitLatency.Percentiles read = WaitLatency.oneRead(store, 500);
-    row(name, 1, read, WaitLatency.measure(store, 1, roundsOfOne), WaitLatency.measure(polled, 1, roundsOfOne));
-    row(name, MANY, read, WaitLatency.measure(store, MANY, roundsOfMany),
-        WaitLatency.measure(polled, MANY, roundsOfMany));
+    row(name, 1, read, WaitLatency.measure(store, originals, 1, roundsOfOne),
+        WaitLatency.measure(polled, originals, 1, roundsOfOne));
+    row(name, MANY, read, WaitLatency.measure(store, originals, MANY, roundsOfMany),
+        WaitLatency.measure(polled, originals, MANY, roundsOfMany));
   }
 
   private static void row(String name, int waiters, WaitLatency.Percentiles read, WaitLatency.Percentiles signalled,
