@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PoolSizedExecutor implements Executor, AutoCloseable {
 
   private static final AtomicInteger POOLS = new AtomicInteger();
-  /** When the call running on this thread was queued; 0 on any other thread. */
-  private static final ThreadLocal<long[]> QUEUED_AT = ThreadLocal.withInitial(() -> new long[1]);
+  /** When the call running on this executor thread was queued (0 between calls); unset on any other thread. */
+  private static final ThreadLocal<long[]> QUEUED_AT = new ThreadLocal<>();
 
   private final ThreadPoolExecutor threads;
 
@@ -42,6 +42,10 @@ final class PoolSizedExecutor implements Executor, AutoCloseable {
     long queued = System.nanoTime();
     threads.execute(() -> {
       long[] at = QUEUED_AT.get();
+      if (at == null) {
+        at = new long[1];
+        QUEUED_AT.set(at);
+      }
       at[0] = queued;
       try {
         call.run();
@@ -53,8 +57,8 @@ final class PoolSizedExecutor implements Executor, AutoCloseable {
 
   /** How long the call running on this thread waited in the queue; 0 when it did not come through one. */
   static long queuedNanos() {
-    long queued = QUEUED_AT.get()[0];
-    return queued == 0 ? 0 : System.nanoTime() - queued;
+    long[] at = QUEUED_AT.get();
+    return at == null || at[0] == 0 ? 0 : System.nanoTime() - at[0];
   }
 
   /** Fails the call running on this thread if it waited in the queue longer than {@code timeout}. */

@@ -17,12 +17,6 @@ final class HttpSettings {
   }
 
   /** Two sets of mapped methods as one (a handler mapped twice). */
-  static <T> java.util.Set<T> union(java.util.Set<T> a, java.util.Set<T> b) {
-    java.util.Set<T> all = new java.util.LinkedHashSet<>(a);
-    all.addAll(b);
-    return all;
-  }
-
   static HttpIdempotencyConfig.Builder builder(IdemProperties.Http http) {
     return HttpIdempotencyConfig.custom()
         .headerName(http.getHeaderName())

@@ -6,9 +6,6 @@ import io.idem.spring.internal.IdempotentSettings;
 import io.idem.spring.web.HandlerChecks;
 import io.idem.spring.web.IdempotentMvcFilter;
 import io.idem.spring.web.IdempotentRoutes;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -19,8 +16,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.web.bind.annotation.RequestMethod;
-import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -47,12 +42,8 @@ public class WebMvcConfiguration {
   @Bean
   SmartInitializingSingleton idempotentHandlersCheck(IdempotentRoutes routes,
       ObjectProvider<RequestMappingHandlerMapping> mappings) {
-    return () -> mappings.orderedStream().forEach(mapping -> {
-      Map<HandlerMethod, Set<RequestMethod>> handlers = new LinkedHashMap<>();
-      mapping.getHandlerMethods().forEach((info, method) -> handlers.merge(method,
-          info.getMethodsCondition().getMethods(), HttpSettings::union));
-      HandlerChecks.check(routes, handlers);
-    });
+    return () -> mappings.orderedStream().forEach(mapping -> HandlerChecks.check(routes,
+        mapping.getHandlerMethods(), info -> info.getMethodsCondition().getMethods()));
   }
 
   @Bean

@@ -1,9 +1,12 @@
 package io.idem.spring.web;
 
 import io.idem.spring.Idempotent;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.method.HandlerMethod;
 
@@ -12,8 +15,16 @@ public final class HandlerChecks {
 
   private HandlerChecks() {}
 
-  /** {@code handlers}: each handler method with the HTTP methods it is mapped to (empty: any). */
-  public static void check(IdempotentRoutes routes, Map<HandlerMethod, Set<RequestMethod>> handlers) {
+  /**
+   * {@code mappings}: a handler mapping's handler methods by mapping info (MVC's or WebFlux's
+   * {@code RequestMappingInfo}); {@code methodsOf}: the HTTP methods an info maps (empty: any). A
+   * handler mapped several times is checked once, for all its methods.
+   */
+  public static <I> void check(IdempotentRoutes routes, Map<I, HandlerMethod> mappings,
+      Function<I, Set<RequestMethod>> methodsOf) {
+    Map<HandlerMethod, Set<RequestMethod>> handlers = new LinkedHashMap<>();
+    mappings.forEach((info, handler) -> handlers.computeIfAbsent(handler, h -> new LinkedHashSet<>())
+        .addAll(methodsOf.apply(info)));
     handlers.forEach((handler, methods) -> {
       Idempotent annotation = HandlerAnnotations.of(handler);
       if (annotation != null) {
