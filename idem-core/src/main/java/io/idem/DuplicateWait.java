@@ -2,6 +2,8 @@ package io.idem;
 
 import io.idem.spi.KeyWatch;
 import io.idem.spi.SignallingStore;
+import io.idem.spi.StoredRecord;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -9,7 +11,8 @@ import java.util.concurrent.CompletionStage;
  * One duplicate waiting for the attempt that holds its key, up to a deadline, holding no thread. On a
  * {@link SignallingStore} it registers a watch, reads the record once more (a completion between the
  * first read and the registration is not missed), then sleeps until the signal, a safety re-read or
- * the deadline; each wake-up is one reserve. The safety re-read comes every
+ * the deadline; a signal that carries the completed record is answered from it, any other wake-up is
+ * one reserve. The safety re-read comes every
  * {@code max(1 s, inProgressPollInterval)}. Elsewhere, or once the store's signal channel failed, it
  * polls adaptively: first after 1 ms, then after twice the last pause, up to
  * {@link IdempotencyConfig#inProgressPollInterval()}, so a short attempt is answered about as soon as
@@ -81,27 +84,49 @@ final class DuplicateWait {
       look(); // the attempt may have finished before the watch was registered
       return;
     }
-    CompletableFuture<Boolean> woken = new CompletableFuture<>();
+    // Completed with the signal's record, empty when it carried none; null for the safety re-read.
+    CompletableFuture<Optional<StoredRecord.Completed>> woken = new CompletableFuture<>();
     long reread = Math.max(MIN_REREAD_NANOS, engine.config().inProgressPollInterval().toNanos());
-    engine.keeper().schedule(() -> woken.complete(false), Math.min(remaining, reread));
+    engine.keeper().schedule(() -> woken.complete(null), Math.min(remaining, reread));
     KeyWatch current = watch;
-    current.signalled().whenComplete((signal, failure) -> {
+    current.signalled().whenComplete((carried, failure) -> {
       if (failure != null) {
         woken.completeExceptionally(failure);
       } else {
-        woken.complete(true);
+        woken.complete(carried);
       }
     });
-    woken.whenComplete((signalled, failure) -> {
+    woken.whenComplete((carried, failure) -> {
       if (failure != null) {
         fallBackToPolling(StoreCalls.unwrap(failure));
         return;
       }
-      if (signalled) {
-        closeWatch(); // a watch fires once: the next wait, if any, registers anew
+      if (carried == null) {
+        look();
+        return;
       }
-      look();
+      closeWatch(); // a watch fires once: the next wait, if any, registers anew
+      // Only a record of this very request is taken from the signal: a channel anyone may publish on
+      // (PostgreSQL lets every role NOTIFY) cannot answer a waiter without knowing its fingerprint, and
+      // a mismatch is left to the read, as it is without signals.
+      if (carried.isPresent() && carried.get().fingerprint().equals(fingerprint)) {
+        answerFrom(carried.get());
+      } else {
+        look();
+      }
     });
+  }
+
+  /** Answers from the completed record the signal carried: no read, the same decision as a read's. */
+  private void answerFrom(StoredRecord.Completed completed) {
+    Admission admission;
+    try {
+      admission = engine.admitFound(fingerprint, completed);
+    } catch (RuntimeException corrupt) {
+      result.completeExceptionally(corrupt);
+      return;
+    }
+    finish(admission);
   }
 
   /** The pause after {@code last} (0 before the first): doubling from 1 ms, never above {@code interval}. */

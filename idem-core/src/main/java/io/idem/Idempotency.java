@@ -278,7 +278,11 @@ public final class Idempotency implements AutoCloseable {
       keeper.began(attempt);
       return new Admission.Proceed(attempt);
     }
-    StoredRecord existing = ((Reservation.Found) reservation).record();
+    return admitFound(fingerprint, ((Reservation.Found) reservation).record());
+  }
+
+  /** What a live record found under the key means for a request with {@code fingerprint}. */
+  Admission admitFound(Fingerprint fingerprint, StoredRecord existing) {
     if (config.mismatchPolicy() == MismatchPolicy.REJECT && !existing.fingerprint().equals(fingerprint)) {
       return new Admission.Mismatch();
     }

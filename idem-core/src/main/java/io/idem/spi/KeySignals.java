@@ -1,6 +1,7 @@
 package io.idem.spi;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,15 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class KeySignals<K> {
 
-  private final Map<K, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
+  private final Map<K, Set<CompletableFuture<Optional<StoredRecord.Completed>>>> waiters = new ConcurrentHashMap<>();
 
   /** A new watch of {@code key}. */
   public KeyWatch watch(K key) {
-    CompletableFuture<Void> signal = new CompletableFuture<>();
+    CompletableFuture<Optional<StoredRecord.Completed>> signal = new CompletableFuture<>();
     waiters.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(signal);
     return new KeyWatch() {
       @Override
-      public CompletionStage<Void> signalled() {
+      public CompletionStage<Optional<StoredRecord.Completed>> signalled() {
         return signal;
       }
 
@@ -38,18 +39,30 @@ public final class KeySignals<K> {
     };
   }
 
-  /** Wakes every current waiter of {@code key}. */
+  /** Wakes every current waiter of {@code key}; each reads the record again. */
   public void fire(K key) {
-    Set<CompletableFuture<Void>> woken = waiters.remove(key);
+    wake(key, Optional.empty());
+  }
+
+  /**
+   * Wakes every current waiter of {@code key} with the record its completion stored, which they answer
+   * from without reading it again. {@code completed} must be exactly what the store now holds.
+   */
+  public void fire(K key, StoredRecord.Completed completed) {
+    wake(key, Optional.of(completed));
+  }
+
+  private void wake(K key, Optional<StoredRecord.Completed> record) {
+    Set<CompletableFuture<Optional<StoredRecord.Completed>>> woken = waiters.remove(key);
     if (woken != null) {
-      woken.forEach(signal -> signal.complete(null));
+      woken.forEach(signal -> signal.complete(record));
     }
   }
 
   /** Fails every current waiter (the channel went down): they fall back to polling. */
   public void failAll(Throwable cause) {
     for (K key : waiters.keySet()) {
-      Set<CompletableFuture<Void>> failed = waiters.remove(key);
+      Set<CompletableFuture<Optional<StoredRecord.Completed>>> failed = waiters.remove(key);
       if (failed != null) {
         failed.forEach(signal -> signal.completeExceptionally(cause));
       }

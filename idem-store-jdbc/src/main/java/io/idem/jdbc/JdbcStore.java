@@ -172,7 +172,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
       statement.setLong(2, micros);
       int i = sql.bindKey(statement, 3, key);
       statement.setBytes(i, token.bytes());
-      return sql.changedOne(statement, i + 1, key);
+      return sql.completedOne(statement, i + 1, key, result);
     }
   }
 

@@ -1,9 +1,12 @@
 package io.idem.jdbc;
 
+import io.idem.CorruptRecordException;
+import io.idem.Fingerprint;
 import io.idem.IdempotencyKey;
 import io.idem.StoreUnavailableException;
 import io.idem.spi.KeySignals;
 import io.idem.spi.KeyWatch;
+import io.idem.spi.StoredRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,6 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * {@code pg_notify} the table's channel with the record's key when they change a row, delivered when
  * their transaction commits (a transactional completion's too), and one listening connection per store
  * hears them on a daemon thread (decision 0210). The channel is the table's, so a store wakes only the
- * waiters of its own table; the payload is the key, so only that key's waiters wake.
+ * waiters of its own table; the payload is the key, so only that key's waiters wake. A completion's
+ * payload also carries the completed record when it fits under PostgreSQL's 8,000-byte limit, so its
+ * waiters answer without reading the row.
  *
  * <p>The listener starts with the first watch, which waits (at most the store's timeout) until it
  * listens, so the engine's read after registering cannot miss a completion. When the listening
@@ -42,6 +48,8 @@ final class PostgresSignals implements AutoCloseable {
   /** Silence after which the listener checks that its connection still answers (a dead peer may never say so). */
   private static final long CHECK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final long MAX_BACKOFF_MILLIS = 2_000;
+  /** A notification's payload must stay under 8,000 bytes; this leaves room to spare. */
+  private static final long MAX_PAYLOAD_BYTES = 7_900;
 
   /** Opens the listening connection, outside the pool where the store has one of its own. */
   @FunctionalInterface
@@ -85,9 +93,46 @@ final class PostgresSignals implements AutoCloseable {
     }
   }
 
-  /** What a complete or release statement sends to the waiters of {@code key}. */
+  /** What a complete or release statement sends to the waiters of {@code key}, first or alone. */
   static String payload(IdempotencyKey key) {
     return key.encoded();
+  }
+
+  /**
+   * The Base64 form of {@code result} that a completion's notification carries after the key and the
+   * fingerprint, or null when the whole payload would not fit under PostgreSQL's limit (then the
+   * waiters read the row).
+   */
+  static String carriedResult(String keyPayload, byte[] result) {
+    long length = (long) keyPayload.getBytes(StandardCharsets.UTF_8).length + 2 + 2L * Fingerprint.LENGTH
+        + 4L * ((result.length + 2) / 3);
+    return length <= MAX_PAYLOAD_BYTES ? Base64.getEncoder().encodeToString(result) : null;
+  }
+
+  /** Wakes the waiters a notification names: with the record it carries, or to read the row. */
+  private void received(String payload) {
+    int keyEnd = payload.indexOf('\n');
+    if (keyEnd < 0) {
+      signals.fire(payload);
+      return;
+    }
+    String key = payload.substring(0, keyEnd);
+    int fingerprintEnd = payload.indexOf('\n', keyEnd + 1);
+    StoredRecord.Completed completed = null;
+    if (fingerprintEnd == keyEnd + 1 + 2 * Fingerprint.LENGTH) {
+      try {
+        completed = new StoredRecord.Completed(
+            Fingerprint.fromBytes(HexFormat.of().parseHex(payload, keyEnd + 1, fingerprintEnd)),
+            Base64.getDecoder().decode(payload.substring(fingerprintEnd + 1)));
+      } catch (IllegalArgumentException | CorruptRecordException unreadable) {
+        completed = null; // not written by Idem: the waiters read the row
+      }
+    }
+    if (completed != null) {
+      signals.fire(key, completed);
+    } else {
+      signals.fire(key);
+    }
   }
 
   /** The SQL string literal of the channel: a table name holds letters, digits, {@code _} and {@code .} only. */
@@ -144,7 +189,7 @@ final class PostgresSignals implements AutoCloseable {
           if (received != null && received.length > 0) {
             heard = System.nanoTime();
             for (PGNotification notification : received) {
-              signals.fire(notification.getParameter());
+              received(notification.getParameter());
             }
           } else if (System.nanoTime() - heard > CHECK_AFTER_NANOS) {
             if (!connection.isValid((int) Math.max(1, timeout.toSeconds()))) {

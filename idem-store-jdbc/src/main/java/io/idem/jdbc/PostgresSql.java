@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 
 /**
  * PostgreSQL 13+. Reserve is one {@code INSERT .. ON CONFLICT DO UPDATE .. RETURNING}: it always
@@ -69,12 +70,48 @@ final class PostgresSql extends Sql {
         + ", ?) FROM changed";
   }
 
+  /**
+   * {@link #signalling}, and the notification of a completion carries the completed record when it
+   * fits (see {@link PostgresSignals#payload(IdempotencyKey, String)}): the key, then the row's
+   * fingerprint in hex and the result in Base64, each after a line feed, which no key holds. The second
+   * parameter is the Base64 result, or NULL for a key-only payload.
+   */
+  @Override
+  String completing(String statement) {
+    if (!notifyWaiters) {
+      return statement;
+    }
+    return "WITH changed AS (" + statement + " RETURNING fingerprint) SELECT pg_notify("
+        + PostgresSignals.channelLiteral(table) + ", ? || coalesce(chr(10) || encode(fingerprint, 'hex') || chr(10) || ?, ''))"
+        + " FROM changed";
+  }
+
   @Override
   boolean changedOne(PreparedStatement statement, int index, IdempotencyKey key) throws SQLException {
     if (!notifyWaiters) {
       return super.changedOne(statement, index, key);
     }
     statement.setString(index, PostgresSignals.payload(key));
+    return notified(statement);
+  }
+
+  @Override
+  boolean completedOne(PreparedStatement statement, int index, IdempotencyKey key, byte[] result) throws SQLException {
+    if (!notifyWaiters) {
+      return super.changedOne(statement, index, key);
+    }
+    String keyPayload = PostgresSignals.payload(key);
+    statement.setString(index, keyPayload);
+    String carried = PostgresSignals.carriedResult(keyPayload, result);
+    if (carried == null) {
+      statement.setNull(index + 1, Types.VARCHAR);
+    } else {
+      statement.setString(index + 1, carried);
+    }
+    return notified(statement);
+  }
+
+  private static boolean notified(PreparedStatement statement) throws SQLException {
     try (ResultSet changed = statement.executeQuery()) {
       return changed.next();
     }

@@ -36,7 +36,7 @@ abstract class Sql {
     this.notifyWaiters = notifyWaiters;
     String key = "namespace = ? AND tenant = ? AND idem_key = ?";
     String live = "expires_at > " + now();
-    this.complete = signalling("UPDATE " + table + " SET token = NULL, result = ?, expires_at = " + later()
+    this.complete = completing("UPDATE " + table + " SET token = NULL, result = ?, expires_at = " + later()
         + " WHERE " + key + " AND token = ? AND " + live);
     this.release = signalling("DELETE FROM " + table + " WHERE " + key + " AND token = ? AND " + live);
     this.extend = "UPDATE " + table + " SET expires_at = " + later() + " WHERE " + key + " AND token = ? AND " + live;
@@ -73,12 +73,22 @@ abstract class Sql {
     return statement;
   }
 
+  /** The complete statement as run: {@link #signalling} it, where the signal also carries the record. */
+  String completing(String statement) {
+    return signalling(statement);
+  }
+
   /**
-   * Runs a complete or release statement whose own parameters are bound up to {@code index}: whether
-   * it changed the record.
+   * Runs a release statement whose own parameters are bound up to {@code index}: whether it changed
+   * the record.
    */
   boolean changedOne(PreparedStatement statement, int index, IdempotencyKey key) throws SQLException {
     return statement.executeUpdate() == 1;
+  }
+
+  /** {@link #changedOne} for the complete statement, which stored {@code result}. */
+  boolean completedOne(PreparedStatement statement, int index, IdempotencyKey key, byte[] result) throws SQLException {
+    return changedOne(statement, index, key);
   }
 
   /** Binds namespace, tenant and key from {@code index} on; returns the next index. */

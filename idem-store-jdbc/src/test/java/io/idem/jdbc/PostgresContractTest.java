@@ -9,4 +9,10 @@ class PostgresContractTest extends JdbcStoreContractTest implements SignallingSt
   String jdbcUrl() {
     return PostgresServer.sharedUrl();
   }
+
+  /** A completion's notification carries results that fit under PostgreSQL's payload limit with the key. */
+  @Override
+  public int largestResultASignalCarries() {
+    return 5_000;
+  }
 }

@@ -119,18 +119,22 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore, Si
     Objects.requireNonNull(result, "result");
     long deadline = deadline(retention);
     byte[] copy = result.clone();
-    boolean[] completed = {false};
+    Entry[] completed = {null};
     map.computeIfPresent(key, (k, entry) -> {
       if (!entry.heldBy(token)) {
         return entry;
       }
-      completed[0] = true;
-      return new Entry(entry.fingerprint, null, copy, deadline);
+      completed[0] = new Entry(entry.fingerprint, null, copy, deadline);
+      return completed[0];
     });
-    if (completed[0]) {
-      signals.fire(key);
+    if (completed[0] == null) {
+      return false;
     }
-    return completed[0];
+    if (signals.watched(key)) {
+      // The waiters answer from the record itself; it is theirs to read, never to change.
+      signals.fire(key, new StoredRecord.Completed(completed[0].fingerprint, copy));
+    }
+    return true;
   }
 
   @Override

@@ -4,12 +4,14 @@ import io.idem.CorruptRecordException;
 import io.idem.StoreUnavailableException;
 import io.idem.spi.KeySignals;
 import io.idem.spi.KeyWatch;
+import io.idem.spi.StoredRecord;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -60,6 +62,12 @@ final class NatsSignals implements ConnectionListener, AutoCloseable {
     return new Watch(watch, subject);
   }
 
+  /**
+   * A write of a watched key: a completion or a release wakes its waiters, who read the record. The
+   * message is not taken as the record: core NATS delivers every publish on the subject, also one that
+   * JetStream then refuses (a completion fenced out by a newer revision), so only a read says what is
+   * stored (decision 0510).
+   */
   private void received(Message message) {
     if (!inProgress(message.getData(), message.getSubject())) {
       signals.fire(message.getSubject());
@@ -130,7 +138,7 @@ final class NatsSignals implements ConnectionListener, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<Void> signalled() {
+    public CompletionStage<Optional<StoredRecord.Completed>> signalled() {
       return watch.signalled();
     }
 

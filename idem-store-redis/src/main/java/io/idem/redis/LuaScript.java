@@ -26,6 +26,9 @@ import java.util.HexFormat;
  * <p>Complete, release and delete then {@code SPUBLISH} on the record's key as a shard channel, so a
  * store's waiting duplicates wake at once ({@link RedisSignals}, decision 0110): in the script, so it
  * costs no round trip, and on the key's own slot, so a Cluster delivers it from the key's master alone.
+ * A completion publishes the completed record itself (up to {@link #MAX_SIGNALLED_RESULT} bytes of
+ * result), so the woken waiters need no read; it is published only after the fence passed and the
+ * record was written, so it is always what the key holds.
  */
 final class LuaScript {
 
@@ -37,15 +40,26 @@ final class LuaScript {
       """.formatted(HEADER_LENGTH - 1, HEADER_LENGTH, MAGIC.length + 1, MAGIC.length + 1, HELD_PREFIX_LENGTH);
 
   /**
+   * Largest result a completion's signal carries: its waiters answer from the signal without reading
+   * the key. A larger one publishes only {@code completed}, so a big response is not sent twice.
+   */
+  static final int MAX_SIGNALLED_RESULT = 64 * 1024;
+
+  /**
    * ARGV: held prefix, result bytes, retention in ms. Rewrites the record in one call: the header
    * with the state byte flipped, then the result, with the retention as its TTL. A held record is
    * exactly its header, so {@code head} is the whole value.
    */
   static final LuaScript COMPLETE = new LuaScript("complete", FENCE + """
-      redis.call('PSETEX', KEYS[1], ARGV[3], string.sub(head, 1, %d) .. 'C' .. string.sub(head, %d) .. ARGV[2])
-      redis.call('SPUBLISH', KEYS[1], 'completed')
+      local record = string.sub(head, 1, %d) .. 'C' .. string.sub(head, %d) .. ARGV[2]
+      redis.call('PSETEX', KEYS[1], ARGV[3], record)
+      if #ARGV[2] <= %d then
+        redis.call('SPUBLISH', KEYS[1], record)
+      else
+        redis.call('SPUBLISH', KEYS[1], 'completed')
+      end
       return 1
-      """.formatted(STATE_OFFSET, STATE_OFFSET + 2));
+      """.formatted(STATE_OFFSET, STATE_OFFSET + 2, MAX_SIGNALLED_RESULT));
 
   /** ARGV: held prefix. */
   static final LuaScript RELEASE = new LuaScript("release", FENCE + """

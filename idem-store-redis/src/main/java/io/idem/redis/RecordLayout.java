@@ -82,6 +82,18 @@ final class RecordLayout {
     throw corrupt(redisKey, "its state byte is " + (state & 0xff) + " with " + value.length + " bytes");
   }
 
+  /**
+   * The completed record {@code message} holds, when it is one (a completion's signal), else null (a
+   * word such as {@code released}, or bytes this code does not read: the waiter then reads the key).
+   */
+  static StoredRecord.Completed completedOrNull(byte[] message) {
+    if (message.length < HEADER_LENGTH || message[STATE_OFFSET] != COMPLETED || message[MAGIC.length] != VERSION
+        || !Arrays.equals(message, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+      return null;
+    }
+    return (StoredRecord.Completed) decode(message, "");
+  }
+
   static CorruptRecordException corrupt(String redisKey, String why) {
     return new CorruptRecordException("the Redis value under key '" + redisKey
         + "' is not a readable Idem record: " + why

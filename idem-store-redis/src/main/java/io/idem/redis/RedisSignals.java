@@ -3,6 +3,7 @@ package io.idem.redis;
 import io.idem.StoreUnavailableException;
 import io.idem.spi.KeySignals;
 import io.idem.spi.KeyWatch;
+import io.idem.spi.StoredRecord;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -10,6 +11,7 @@ import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -158,7 +160,7 @@ final class RedisSignals implements SubscriberConnections.Events {
 
   /** Hands one command on {@code channel} to Lettuce after the ones before it; the stage is its answer. Under lock. */
   private CompletableFuture<Void> send(String channel,
-      BiFunction<RedisPubSubAsyncCommands<String, String>, String[], RedisFuture<Void>> command) {
+      BiFunction<RedisPubSubAsyncCommands<String, byte[]>, String[], RedisFuture<Void>> command) {
     CompletableFuture<Void> answer = new CompletableFuture<>();
     sent = sent.thenCompose(ready -> connections.connectionFor(channel)).thenAccept(connection -> {
       command.apply(connection.async(), new String[] {channel}).whenComplete((ok, failure) -> {
@@ -211,9 +213,18 @@ final class RedisSignals implements SubscriberConnections.Events {
 
   // Events of the subscriber connections, on Lettuce's I/O threads.
 
+  /**
+   * A completion's message is the completed record (when its result is small enough, see
+   * {@link LuaScript#COMPLETE}): its waiters answer from it. Any other message wakes them to read.
+   */
   @Override
-  public void smessage(String channel, String message) {
-    signals.fire(channel);
+  public void smessage(String channel, byte[] message) {
+    StoredRecord.Completed completed = RecordLayout.completedOrNull(message);
+    if (completed != null) {
+      signals.fire(channel, completed);
+    } else {
+      signals.fire(channel);
+    }
     if (!subscriptions.containsKey(channel)) {
       unsubscribe(channel); // left over from before a reconnect or a failed unsubscribe
     }
@@ -244,7 +255,7 @@ final class RedisSignals implements SubscriberConnections.Events {
     if (connection instanceof StatefulRedisPubSubConnection<?, ?> pubSub) {
       // Lettuce re-subscribed what it had: nobody waits on it now.
       @SuppressWarnings("unchecked")
-      StatefulRedisPubSubConnection<String, String> strings = (StatefulRedisPubSubConnection<String, String>) pubSub;
+      StatefulRedisPubSubConnection<String, byte[]> strings = (StatefulRedisPubSubConnection<String, byte[]>) pubSub;
       BoundedCommands.send(() -> strings.async().sunsubscribe());
     }
     synchronized (lock) {
@@ -256,10 +267,10 @@ final class RedisSignals implements SubscriberConnections.Events {
   }
 
   @Override
-  public void message(String channel, String message) {}
+  public void message(String channel, byte[] message) {}
 
   @Override
-  public void message(String pattern, String channel, String message) {}
+  public void message(String pattern, String channel, byte[] message) {}
 
   @Override
   public void subscribed(String channel, long count) {}
@@ -287,7 +298,7 @@ final class RedisSignals implements SubscriberConnections.Events {
     }
 
     @Override
-    public CompletionStage<Void> signalled() {
+    public CompletionStage<Optional<StoredRecord.Completed>> signalled() {
       return watch.signalled();
     }
 

@@ -6,6 +6,8 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -22,8 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 abstract class SubscriberConnections {
 
+  /** Channels are record keys (text); a message is a completed record's bytes or a word (bytes). */
+  static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
   /** What the connections report to: messages and subscription changes, losses and returns. */
-  interface Events extends RedisPubSubListener<String, String>, RedisConnectionStateListener {}
+  interface Events extends RedisPubSubListener<String, byte[]>, RedisConnectionStateListener {}
 
   /** Connections from the store's client or the caller's, which the store opened and closes itself. */
   static SubscriberConnections standalone(RedisClient client) {
@@ -39,19 +44,19 @@ abstract class SubscriberConnections {
   abstract void open(Events events);
 
   /** The connection {@code channel}'s subscription lives on, once it is open (a Cluster connects to its master). */
-  abstract CompletableFuture<StatefulRedisPubSubConnection<String, String>> connectionFor(String channel);
+  abstract CompletableFuture<StatefulRedisPubSubConnection<String, byte[]>> connectionFor(String channel);
 
   abstract void close();
 
   /** Has {@code connection} report to {@code events}; a connection is watched once however often asked. */
-  static void listen(StatefulRedisPubSubConnection<String, String> connection, Events events) {
-    connection.addListener((RedisPubSubListener<String, String>) events);
+  static void listen(StatefulRedisPubSubConnection<String, byte[]> connection, Events events) {
+    connection.addListener((RedisPubSubListener<String, byte[]>) events);
     connection.addListener((RedisConnectionStateListener) events);
   }
 
   private static final class Standalone extends SubscriberConnections {
     private final RedisClient client;
-    private volatile StatefulRedisPubSubConnection<String, String> connection;
+    private volatile StatefulRedisPubSubConnection<String, byte[]> connection;
 
     Standalone(RedisClient client) {
       this.client = client;
@@ -59,19 +64,19 @@ abstract class SubscriberConnections {
 
     @Override
     void open(Events events) {
-      StatefulRedisPubSubConnection<String, String> opened = client.connectPubSub(StringCodec.UTF8);
+      StatefulRedisPubSubConnection<String, byte[]> opened = client.connectPubSub(CODEC);
       listen(opened, events);
       connection = opened;
     }
 
     @Override
-    CompletableFuture<StatefulRedisPubSubConnection<String, String>> connectionFor(String channel) {
+    CompletableFuture<StatefulRedisPubSubConnection<String, byte[]>> connectionFor(String channel) {
       return CompletableFuture.completedFuture(connection);
     }
 
     @Override
     void close() {
-      StatefulRedisPubSubConnection<String, String> opened = connection;
+      StatefulRedisPubSubConnection<String, byte[]> opened = connection;
       if (opened != null) {
         opened.close();
       }
@@ -86,8 +91,8 @@ abstract class SubscriberConnections {
    */
   private static final class Cluster extends SubscriberConnections {
     private final RedisClusterClient client;
-    private final Set<StatefulRedisPubSubConnection<String, String>> watched = ConcurrentHashMap.newKeySet();
-    private volatile StatefulRedisClusterPubSubConnection<String, String> connection;
+    private final Set<StatefulRedisPubSubConnection<String, byte[]>> watched = ConcurrentHashMap.newKeySet();
+    private volatile StatefulRedisClusterPubSubConnection<String, byte[]> connection;
     private volatile Events events;
 
     Cluster(RedisClusterClient client) {
@@ -97,12 +102,12 @@ abstract class SubscriberConnections {
     @Override
     void open(Events events) {
       this.events = events;
-      connection = client.connectPubSub(StringCodec.UTF8);
+      connection = client.connectPubSub(CODEC);
     }
 
     @Override
-    CompletableFuture<StatefulRedisPubSubConnection<String, String>> connectionFor(String channel) {
-      StatefulRedisClusterPubSubConnection<String, String> cluster = connection;
+    CompletableFuture<StatefulRedisPubSubConnection<String, byte[]>> connectionFor(String channel) {
+      StatefulRedisClusterPubSubConnection<String, byte[]> cluster = connection;
       RedisClusterNode master = cluster.getPartitions()
           .getPartitionBySlot(SlotHash.getSlot(channel.getBytes(StandardCharsets.UTF_8)));
       if (master == null) {
@@ -118,7 +123,7 @@ abstract class SubscriberConnections {
 
     @Override
     void close() {
-      StatefulRedisClusterPubSubConnection<String, String> opened = connection;
+      StatefulRedisClusterPubSubConnection<String, byte[]> opened = connection;
       if (opened != null) {
         opened.close();
       }

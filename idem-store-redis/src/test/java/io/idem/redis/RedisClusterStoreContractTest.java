@@ -14,4 +14,9 @@ class RedisClusterStoreContractTest extends SharedStoreContract
   protected RedisStore openSharedStore() {
     return RedisStore.createCluster(RedisCluster.sharedUrl());
   }
+
+  @Override
+  public int largestResultASignalCarries() {
+    return LuaScript.MAX_SIGNALLED_RESULT;
+  }
 }

@@ -14,4 +14,9 @@ class RedisStoreContractTest extends SharedStoreContract
   protected RedisStore openSharedStore() {
     return RedisStore.create(RedisServer.sharedUrl());
   }
+
+  @Override
+  public int largestResultASignalCarries() {
+    return LuaScript.MAX_SIGNALLED_RESULT;
+  }
 }

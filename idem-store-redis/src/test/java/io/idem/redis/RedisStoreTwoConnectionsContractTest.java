@@ -17,4 +17,9 @@ class RedisStoreTwoConnectionsContractTest extends SharedStoreContract
   protected RedisStore openSharedStore() {
     return RedisStore.builder(RedisServer.sharedUrl()).connections(2).build();
   }
+
+  @Override
+  public int largestResultASignalCarries() {
+    return LuaScript.MAX_SIGNALLED_RESULT;
+  }
 }

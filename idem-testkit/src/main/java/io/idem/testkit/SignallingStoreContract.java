@@ -23,10 +23,17 @@ import org.junit.jupiter.api.Test;
  * The contract of {@link SignallingStore}, through two engines on one store (as two instances of a
  * service would be): a duplicate waiting on one engine is woken by the other's completion or release.
  * The waiters poll only once a minute, so an answer within the test's bounds can only come from a
- * signal; the store calls a waiter makes are counted: one read before registering, one after, one
- * after the signal.
+ * signal; the store calls a waiter makes are counted: one read before registering, one after, and one
+ * after the signal unless the signal carried the completed record.
  */
 public interface SignallingStoreContract extends StoreFixture {
+
+  /**
+   * The largest result, in bytes, whose completion signal carries the completed record, so its waiters
+   * answer without reading the store again; 0 for a store whose signals never carry it. Results
+   * larger than this must still wake their waiters, who then read.
+   */
+  int largestResultASignalCarries();
 
   /** Engine config for both instances: waiting on, polling (almost) off. */
   private IdempotencyConfig.Builder waiting(IdempotencyListener listener) {
@@ -57,19 +64,37 @@ public interface SignallingStoreContract extends StoreFixture {
 
   @Test
   default void waiterOnAnotherEngineWakesWhenTheFirstCompletes() throws Exception {
+    aWaiterOnAnotherEngineIsAnsweredWith("k", StoreFixture.bytes("paid"));
+  }
+
+  @Test
+  default void aResultTooLargeForTheSignalStillWakesItsWaiterWhoReadsIt() throws Exception {
+    byte[] large = new byte[100_000];
+    new java.util.Random(7).nextBytes(large);
+    aWaiterOnAnotherEngineIsAnsweredWith("large", large);
+  }
+
+  /**
+   * A duplicate waits on one engine while the first attempt completes with {@code result} on another:
+   * it is answered with the result, after a read before and after registering, and one after the
+   * signal unless the signal carried the record.
+   */
+  private void aWaiterOnAnotherEngineIsAnsweredWith(String name, byte[] result) throws Exception {
     Reserves reserves = new Reserves();
     try (Idempotency first = Idempotency.create(store(), waiting(IdempotencyListener.NOOP).build());
         Idempotency second = Idempotency.create(store(), waiting(reserves).build())) {
       Fingerprint fp = Fingerprint.of("pay");
-      Attempt attempt = ((Admission.Proceed) first.begin(key("k"), fp)).attempt();
-      CompletableFuture<Admission> waiter = second.beginAsync(key("k"), fp).toCompletableFuture();
+      Attempt attempt = ((Admission.Proceed) first.begin(key(name), fp)).attempt();
+      CompletableFuture<Admission> waiter = second.beginAsync(key(name), fp).toCompletableFuture();
       awaitRegistered(reserves, 1);
       assertThat(waiter).isNotDone();
-      attempt.complete(StoreFixture.bytes("paid"));
+      attempt.complete(result);
       Admission answer = get(waiter);
       assertThat(answer).isInstanceOf(Admission.Replay.class);
-      assertThat(((Admission.Replay) answer).payload()).isEqualTo(StoreFixture.bytes("paid"));
-      assertThat(reserves.count).as("reads by the waiter: before, after registering, after the signal").hasValue(3);
+      assertThat(((Admission.Replay) answer).payload()).isEqualTo(result);
+      boolean carried = largestResultASignalCarries() >= result.length;
+      assertThat(reserves.count).as("reads by the waiter of a " + result.length + "-byte result, signal "
+          + (carried ? "carrying" : "not carrying") + " it").hasValue(carried ? 2 : 3);
     }
   }
 
