@@ -16,11 +16,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Wakes a {@link NatsStore}'s waiting duplicates (decision 0510). Every write of a record is a publish
- * on the key's subject {@code $KV.<bucket>.<key>}, and core NATS delivers a publish to every
- * subscriber of its subject, whatever JetStream makes of it. So a plain subscription on the subjects of
- * the keys someone waits on, through one dispatcher on the store's connection, hears completions and
- * releases from every instance; writes of an in-progress record (reserves, extends) wake nobody.
+ * Wakes a {@link NatsStore}'s waiting duplicates (decisions 0510, 0016). A bucket Idem creates
+ * republishes every write its stream stored on {@code _IDEM.<bucket>.<key>}; a plain subscription on
+ * that subject of the keys someone waits on, through one dispatcher on the store's connection, hears
+ * completions and releases from every instance, and a completion's message is the stored record, which
+ * the waiters answer from. On a bucket without that republishing it listens on the key's KV subject
+ * {@code $KV.<bucket>.<key>} instead, where core NATS delivers every write, stored or refused: there a
+ * message only wakes the waiters, who read. Writes of an in-progress record (reserves, extends) wake
+ * nobody.
  *
  * <p>The subscription goes out on the connection the store then reads on, so the server has it before
  * the engine's read after registering. When the connection drops, every watch fails (the waiters poll)
@@ -30,6 +33,8 @@ final class NatsSignals implements ConnectionListener, AutoCloseable {
 
   private final Connection connection;
   private final String subjectPrefix;
+  /** Whether the subjects carry only writes the stream stored, so a completion's message is the record. */
+  private final boolean storedOnly;
   private final KeySignals<String> signals = new KeySignals<>();
   /** Open watches per subscribed subject. Guarded by this. */
   private final Map<String, Integer> subscribed = new HashMap<>();
@@ -37,9 +42,14 @@ final class NatsSignals implements ConnectionListener, AutoCloseable {
   private volatile boolean down;
   private boolean closed;
 
-  NatsSignals(Connection connection, String bucket) {
+  /**
+   * @param storedWrites the prefix of the subjects on which the bucket's stream republishes what it
+   *     stored, or null to listen on the KV subjects themselves
+   */
+  NatsSignals(Connection connection, String bucket, String storedWrites) {
     this.connection = connection;
-    this.subjectPrefix = "$KV." + bucket + ".";
+    this.storedOnly = storedWrites != null;
+    this.subjectPrefix = storedOnly ? storedWrites : BucketSetup.kvSubjectPrefix(bucket);
   }
 
   /** A watch of the record under {@code natsKey}; throws {@link StoreUnavailableException} while disconnected. */
@@ -63,26 +73,33 @@ final class NatsSignals implements ConnectionListener, AutoCloseable {
   }
 
   /**
-   * A write of a watched key: a completion or a release wakes its waiters, who read the record. The
-   * message is not taken as the record: core NATS delivers every publish on the subject, also one that
-   * JetStream then refuses (a completion fenced out by a newer revision), so only a read says what is
-   * stored (decision 0510).
+   * A write of a watched key: a completion wakes its waiters and, when the message is one the stream
+   * stored (republished), hands them the record so they read nothing; a release or delete marker wakes
+   * them to read. A message on a KV subject itself is never taken as the record: core NATS delivers
+   * every publish there, also one that JetStream then refuses (a completion fenced out by a newer
+   * revision), so only a read says what is stored (decision 0016).
    */
   private void received(Message message) {
-    if (!inProgress(message.getData(), message.getSubject())) {
-      signals.fire(message.getSubject());
-    }
-  }
-
-  /** Whether a write leaves the key in progress (a reserve, an extend): nothing a waiter waits for. */
-  private static boolean inProgress(byte[] value, String subject) {
+    byte[] value = message.getData();
+    String subject = message.getSubject();
     if (value == null || value.length == 0) {
-      return false; // a release marker
+      signals.fire(subject); // a release or delete marker
+      return;
     }
+    RecordLayout.Decoded written;
     try {
-      return RecordLayout.decode(value, subject).inProgress();
+      written = RecordLayout.decode(value, subject);
     } catch (CorruptRecordException e) {
-      return false; // the waiter reads it and says so
+      signals.fire(subject); // the waiter reads it and says so
+      return;
+    }
+    if (written.inProgress()) {
+      return; // a reserve or an extend: nothing a waiter waits for
+    }
+    if (storedOnly) {
+      signals.fire(subject, (StoredRecord.Completed) written.record());
+    } else {
+      signals.fire(subject);
     }
   }
 

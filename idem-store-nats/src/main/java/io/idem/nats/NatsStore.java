@@ -80,7 +80,7 @@ public final class NatsStore implements LeaseExtendingStore, SignallingStore {
     this.timeout = builder.timeout;
     this.records = new RecordOperations(bucket, new HeldLeases(builder.clock), builder.clock);
     this.calls = new BoundedCalls(bucketName, timeout);
-    this.signals = new NatsSignals(connection, bucketName);
+    this.signals = new NatsSignals(connection, bucketName, bound.storedWrites());
   }
 
   /**

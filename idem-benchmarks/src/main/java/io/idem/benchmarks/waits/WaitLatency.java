@@ -90,6 +90,16 @@ final class WaitLatency {
    */
   static Percentiles measure(IdempotencyStore store, IdempotencyStore originalsStore, int waiters, int rounds)
       throws Exception {
+    return measure(store, originalsStore, waiters, rounds, false);
+  }
+
+  /**
+   * {@link #measure(IdempotencyStore, IdempotencyStore, int, int)}, or with {@code oneKey} every waiter
+   * of a round waiting on the same key, as the duplicates of one request retried many times would: one
+   * completion wakes them all.
+   */
+  static Percentiles measure(IdempotencyStore store, IdempotencyStore originalsStore, int waiters, int rounds,
+      boolean oneKey) throws Exception {
     long[] latencies = new long[waiters * rounds];
     Reads reads = new Reads();
     long readsOfWaiters = 0;
@@ -100,9 +110,11 @@ final class WaitLatency {
         List<IdempotencyKey> keys = new ArrayList<>(waiters);
         List<Attempt> attempts = new ArrayList<>(waiters);
         for (int i = 0; i < waiters; i++) {
-          IdempotencyKey key = IdempotencyKey.of(namespace, "k" + i);
+          IdempotencyKey key = IdempotencyKey.of(namespace, "k" + (oneKey ? 0 : i));
           keys.add(key);
-          attempts.add(((Admission.Proceed) originals.begin(key, FP)).attempt());
+          if (!oneKey || i == 0) {
+            attempts.add(((Admission.Proceed) originals.begin(key, FP)).attempt());
+          }
         }
         long before = reads.reserves.get();
         List<CompletableFuture<Long>> answered = new ArrayList<>(waiters);
@@ -119,9 +131,12 @@ final class WaitLatency {
         // Polling waiters read at a random phase against the completion, as in a real service.
         Thread.sleep(ThreadLocalRandom.current().nextInt(POLL_MILLIS + 1));
         long[] started = new long[waiters];
-        for (int i = 0; i < waiters; i++) {
+        for (int i = 0; i < attempts.size(); i++) {
           started[i] = System.nanoTime();
           attempts.get(i).complete(RESULT);
+        }
+        if (oneKey) {
+          Arrays.fill(started, started[0]);
         }
         for (int i = 0; i < waiters; i++) {
           latencies[round * waiters + i] = answered.get(i).get(60, TimeUnit.SECONDS) - started[i];

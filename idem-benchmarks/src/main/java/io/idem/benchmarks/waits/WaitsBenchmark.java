@@ -16,8 +16,10 @@ import java.util.function.Function;
 
 /**
  * Waiting duplicates, store by store, in one run: the time from the original's completion to the
- * duplicate's answer (p50 / p99, ms), signalled by the store and polled every 20 ms, with 1 waiter and
- * with 1,000, beside one read of a completed record on the same store. Each store runs against a real
+ * duplicate's answer (p50 / p99, ms), signalled by the store and polled every 20 ms, with 1 waiter, with
+ * 1,000 on 1,000 keys (their originals completing one after another) and with 1,000 on one key (one
+ * completion wakes them all), beside one read of a completed record on the same store; on PostgreSQL
+ * also the raw {@code NOTIFY → LISTEN} delay of the same server ({@link RawNotifyLag}). Each store runs against a real
  * server this benchmark starts (embedded Redis 7.0, PostgreSQL 15, Debian's nats-server and mariadbd).
  *
  * <pre>java -cp idem-benchmarks/target/idem-benchmarks.jar io.idem.benchmarks.waits.WaitsBenchmark
@@ -78,6 +80,7 @@ public final class WaitsBenchmark {
     System.out.println("| store | waiters | one read p50 / p99 | signalled p50 / p99 | polled p50 / p99 |"
         + " reads per waiter, signalled / polled |");
     System.out.println("|---|---:|---:|---:|---:|---:|");
+    List<WaitLatency.Percentiles[]> rawNotifications = new ArrayList<>();
     for (Target target : targets) {
       if (!names.isEmpty() && !names.contains(target.name())) {
         continue;
@@ -92,11 +95,18 @@ public final class WaitsBenchmark {
           owned.add(0, originals);
         }
         measure(target.name(), store, originals, roundsOfOne, roundsOfMany);
+        if (target.name().equals("postgresql")) {
+          rawNotifications.add(RawNotifyLag.measure(url, roundsOfOne, MANY, roundsOfMany));
+        }
       } finally {
         for (AutoCloseable resource : owned) {
           resource.close();
         }
       }
+    }
+    for (WaitLatency.Percentiles[] raw : rawNotifications) {
+      System.out.printf(Locale.ROOT, "%nraw PostgreSQL NOTIFY → LISTEN, no Idem (same server): 1 at a time %s ms;"
+          + " %,d in a row %s ms (p50 / p99)%n", raw[0].format(), MANY, raw[1].format());
     }
   }
 
@@ -115,15 +125,17 @@ public final class WaitsBenchmark {
     WaitLatency.measure(polled, originals, 1, 5);
     WaitLatency.measure(store, originals, 100, 1);
     WaitLatency.Percentiles read = WaitLatency.oneRead(store, 500);
-    row(name, 1, read, WaitLatency.measure(store, originals, 1, roundsOfOne),
+    row(name, "1", read, WaitLatency.measure(store, originals, 1, roundsOfOne),
         WaitLatency.measure(polled, originals, 1, roundsOfOne));
-    row(name, MANY, read, WaitLatency.measure(store, originals, MANY, roundsOfMany),
+    row(name, String.format(Locale.ROOT, "%,d on %,d keys", MANY, MANY), read, WaitLatency.measure(store, originals, MANY, roundsOfMany),
         WaitLatency.measure(polled, originals, MANY, roundsOfMany));
+    row(name, String.format(Locale.ROOT, "%,d on 1 key", MANY), read, WaitLatency.measure(store, originals, MANY, roundsOfMany, true),
+        WaitLatency.measure(polled, originals, MANY, roundsOfMany, true));
   }
 
-  private static void row(String name, int waiters, WaitLatency.Percentiles read, WaitLatency.Percentiles signalled,
-      WaitLatency.Percentiles polled) {
-    System.out.printf(Locale.ROOT, "| %s | %,d | %s | %s | %s | %.1f / %.1f |%n", name, waiters, read.format(),
+  private static void row(String name, Object waiters, WaitLatency.Percentiles read,
+      WaitLatency.Percentiles signalled, WaitLatency.Percentiles polled) {
+    System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %.1f / %.1f |%n", name, waiters, read.format(),
         signalled.format(), polled.format(), signalled.readsPerWaiter(), polled.readsPerWaiter());
   }
 }

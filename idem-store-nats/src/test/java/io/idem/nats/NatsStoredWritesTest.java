@@ -1,0 +1,112 @@
+package io.idem.nats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.idem.Admission;
+import io.idem.Attempt;
+import io.idem.Fingerprint;
+import io.idem.Idempotency;
+import io.idem.IdempotencyConfig;
+import io.idem.IdempotencyKey;
+import io.idem.IdempotencyListener;
+import io.idem.LeaseToken;
+import io.idem.testservers.NatsServer;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Waiters hear only writes the bucket's stream stored (decision 0016): a bucket Idem creates republishes
+ * them, a completion's message is then the record and the waiter reads nothing after it, and a write
+ * JetStream refuses, which core NATS still delivers on the KV subject, wakes nobody. A bucket made
+ * without that republishing still wakes its waiters, who then read.
+ */
+class NatsStoredWritesTest {
+
+  private static final Fingerprint FP = Fingerprint.of("pay");
+
+  private final AtomicInteger reserves = new AtomicInteger();
+  private final IdempotencyListener counting = new IdempotencyListener() {
+    @Override
+    public void onStoreCall(StoreOperation operation, long nanos, boolean failed) {
+      if (operation == StoreOperation.RESERVE) {
+        reserves.incrementAndGet();
+      }
+    }
+  };
+
+  /** Waiting on, polling once a minute: an answer within the test can only come from a signal. */
+  private static IdempotencyConfig waiting(IdempotencyListener listener) {
+    return IdempotencyConfig.custom().waitForInProgress(Duration.ofSeconds(40))
+        .inProgressPollInterval(Duration.ofMinutes(1)).listener(listener).build();
+  }
+
+  private static String bucketName() {
+    return "stored-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Test
+  void aWriteJetStreamRefusesWakesNobodyAndTheStoredCompletionAnswersWithoutARead() throws Exception {
+    String bucket = bucketName();
+    try (NatsStore one = NatsStore.builder(NatsServer.sharedUrl()).bucket(bucket).build();
+        NatsStore other = NatsStore.builder(NatsServer.sharedUrl()).bucket(bucket).build();
+        Idempotency holder = Idempotency.create(one, waiting(IdempotencyListener.NOOP));
+        Idempotency signalled = Idempotency.create(other, waiting(counting));
+        Connection raw = Nats.connect(NatsServer.sharedUrl())) {
+      IdempotencyKey key = IdempotencyKey.of("stored", "k");
+      Attempt attempt = ((Admission.Proceed) holder.begin(key, FP)).attempt();
+      CompletableFuture<Admission> waiter = signalled.beginAsync(key, FP).toCompletableFuture();
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reserves.get() >= 2);
+
+      // A completed record on the key's KV subject, expecting a revision the key does not have.
+      Headers expecting = new Headers().add("Nats-Expected-Last-Subject-Sequence", "999999999");
+      raw.publish(NatsMessage.builder().subject(BucketSetup.kvSubjectPrefix(bucket) + NatsKeys.of(key))
+          .headers(expecting).data(RecordLayout.completed(LeaseToken.random(), FP, 60_000, bytes("refused")))
+          .build());
+      raw.flush(Duration.ofSeconds(5));
+      Thread.sleep(300); // room for a wrong wake-up to happen
+      assertThat(waiter).isNotDone();
+      assertThat(reserves).as("no wake-up, so no read").hasValue(2);
+      assertThat(one.find(key)).get().isInstanceOf(io.idem.spi.StoredRecord.InProgress.class);
+
+      attempt.complete(bytes("paid"));
+      assertThat(((Admission.Replay) waiter.get(30, TimeUnit.SECONDS)).payload()).isEqualTo(bytes("paid"));
+      assertThat(reserves).as("the stored completion carried the record").hasValue(2);
+    }
+  }
+
+  @Test
+  void aBucketWithoutRepublishingStillWakesItsWaitersWhoRead() throws Exception {
+    String bucket = bucketName();
+    try (Connection raw = Nats.connect(NatsServer.sharedUrl())) {
+      raw.keyValueManagement().create(KeyValueConfiguration.builder().name(bucket).maxHistoryPerKey(1)
+          .ttl(Duration.ofHours(48)).build());
+    }
+    try (NatsStore one = NatsStore.builder(NatsServer.sharedUrl()).bucket(bucket).build();
+        NatsStore other = NatsStore.builder(NatsServer.sharedUrl()).bucket(bucket).build();
+        Idempotency holder = Idempotency.create(one, waiting(IdempotencyListener.NOOP));
+        Idempotency signalled = Idempotency.create(other, waiting(counting))) {
+      IdempotencyKey key = IdempotencyKey.of("stored", "plain-bucket");
+      Attempt attempt = ((Admission.Proceed) holder.begin(key, FP)).attempt();
+      CompletableFuture<Admission> waiter = signalled.beginAsync(key, FP).toCompletableFuture();
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reserves.get() >= 2);
+      attempt.complete(bytes("paid"));
+      assertThat(((Admission.Replay) waiter.get(30, TimeUnit.SECONDS)).payload()).isEqualTo(bytes("paid"));
+      assertThat(reserves).as("woken by the KV subject, then a read").hasValue(3);
+    }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
