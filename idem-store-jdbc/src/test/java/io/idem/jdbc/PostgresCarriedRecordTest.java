@@ -9,6 +9,7 @@ import io.idem.Idempotency;
 import io.idem.IdempotencyConfig;
 import io.idem.IdempotencyKey;
 import io.idem.IdempotencyListener;
+import io.idem.testkit.CountingReserves;
 import io.idem.testservers.PostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -20,7 +21,6 @@ import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,15 +37,7 @@ class PostgresCarriedRecordTest {
   private static final int ENVELOPE_HEADER = 4;
 
   private static JdbcStore store;
-  private final AtomicInteger reserves = new AtomicInteger();
-  private final IdempotencyListener counting = new IdempotencyListener() {
-    @Override
-    public void onStoreCall(StoreOperation operation, long nanos, boolean failed) {
-      if (operation == StoreOperation.RESERVE) {
-        reserves.incrementAndGet();
-      }
-    }
-  };
+  private final CountingReserves reserves = new CountingReserves();
 
   @BeforeAll
   static void open() {
@@ -66,7 +58,7 @@ class PostgresCarriedRecordTest {
 
   private void awaitReads(int count) {
     Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
-        .until(() -> reserves.get() >= count);
+        .until(() -> reserves.count() >= count);
   }
 
   @Test
@@ -79,16 +71,16 @@ class PostgresCarriedRecordTest {
       // The engine stores the work's bytes behind a 4-byte envelope header; Base64 grows by 4 per 3 bytes.
       byte[] result = new byte[fits - ENVELOPE_HEADER + extra * 3];
       new java.util.Random(extra).nextBytes(result);
-      reserves.set(0);
+      reserves.reset();
       try (Idempotency first = Idempotency.create(store, waiting(IdempotencyListener.NOOP));
-          Idempotency second = Idempotency.create(store, waiting(counting))) {
+          Idempotency second = Idempotency.create(store, waiting(reserves))) {
         Attempt attempt = ((Admission.Proceed) first.begin(key, FP)).attempt();
         CompletableFuture<Admission> waiter = second.beginAsync(key, FP).toCompletableFuture();
         awaitReads(2);
         attempt.complete(result);
         Admission answer = waiter.get(30, TimeUnit.SECONDS);
         assertThat(((Admission.Replay) answer).payload()).isEqualTo(result);
-        assertThat(reserves).as("reads, " + result.length + " bytes of result").hasValue(extra == 0 ? 2 : 3);
+        assertThat(reserves.count()).as("reads, " + result.length + " bytes of result").isEqualTo(extra == 0 ? 2 : 3);
       }
     }
   }
@@ -113,7 +105,7 @@ class PostgresCarriedRecordTest {
   void aNotificationCarryingAnotherRequestsRecordIsNotTakenAsTheAnswer() throws Exception {
     IdempotencyKey key = IdempotencyKey.of("carried-" + UUID.randomUUID(), "k");
     try (Idempotency first = Idempotency.create(store, waiting(IdempotencyListener.NOOP));
-        Idempotency second = Idempotency.create(store, waiting(counting))) {
+        Idempotency second = Idempotency.create(store, waiting(reserves))) {
       Attempt attempt = ((Admission.Proceed) first.begin(key, FP)).attempt();
       CompletableFuture<Admission> waiter = second.beginAsync(key, FP).toCompletableFuture();
       awaitReads(2);

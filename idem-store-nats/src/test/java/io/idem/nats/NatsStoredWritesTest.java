@@ -10,6 +10,7 @@ import io.idem.IdempotencyConfig;
 import io.idem.IdempotencyKey;
 import io.idem.IdempotencyListener;
 import io.idem.LeaseToken;
+import io.idem.testkit.CountingReserves;
 import io.idem.testservers.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -35,15 +35,7 @@ class NatsStoredWritesTest {
 
   private static final Fingerprint FP = Fingerprint.of("pay");
 
-  private final AtomicInteger reserves = new AtomicInteger();
-  private final IdempotencyListener counting = new IdempotencyListener() {
-    @Override
-    public void onStoreCall(StoreOperation operation, long nanos, boolean failed) {
-      if (operation == StoreOperation.RESERVE) {
-        reserves.incrementAndGet();
-      }
-    }
-  };
+  private final CountingReserves reserves = new CountingReserves();
 
   /** Waiting on, polling once a minute: an answer within the test can only come from a signal. */
   private static IdempotencyConfig waiting(IdempotencyListener listener) {
@@ -61,12 +53,12 @@ class NatsStoredWritesTest {
     try (NatsStore one = NatsStore.builder(NatsServer.sharedUrl()).bucket(bucket).build();
         NatsStore other = NatsStore.builder(NatsServer.sharedUrl()).bucket(bucket).build();
         Idempotency holder = Idempotency.create(one, waiting(IdempotencyListener.NOOP));
-        Idempotency signalled = Idempotency.create(other, waiting(counting));
+        Idempotency signalled = Idempotency.create(other, waiting(reserves));
         Connection raw = Nats.connect(NatsServer.sharedUrl())) {
       IdempotencyKey key = IdempotencyKey.of("stored", "k");
       Attempt attempt = ((Admission.Proceed) holder.begin(key, FP)).attempt();
       CompletableFuture<Admission> waiter = signalled.beginAsync(key, FP).toCompletableFuture();
-      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reserves.get() >= 2);
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reserves.count() >= 2);
 
       // A completed record on the key's KV subject, expecting a revision the key does not have.
       Headers expecting = new Headers().add("Nats-Expected-Last-Subject-Sequence", "999999999");
@@ -76,12 +68,12 @@ class NatsStoredWritesTest {
       raw.flush(Duration.ofSeconds(5));
       Thread.sleep(300); // room for a wrong wake-up to happen
       assertThat(waiter).isNotDone();
-      assertThat(reserves).as("no wake-up, so no read").hasValue(2);
+      assertThat(reserves.count()).as("no wake-up, so no read").isEqualTo(2);
       assertThat(one.find(key)).get().isInstanceOf(io.idem.spi.StoredRecord.InProgress.class);
 
       attempt.complete(bytes("paid"));
       assertThat(((Admission.Replay) waiter.get(30, TimeUnit.SECONDS)).payload()).isEqualTo(bytes("paid"));
-      assertThat(reserves).as("the stored completion carried the record").hasValue(2);
+      assertThat(reserves.count()).as("the stored completion carried the record").isEqualTo(2);
     }
   }
 
@@ -95,14 +87,14 @@ class NatsStoredWritesTest {
     try (NatsStore one = NatsStore.builder(NatsServer.sharedUrl()).bucket(bucket).build();
         NatsStore other = NatsStore.builder(NatsServer.sharedUrl()).bucket(bucket).build();
         Idempotency holder = Idempotency.create(one, waiting(IdempotencyListener.NOOP));
-        Idempotency signalled = Idempotency.create(other, waiting(counting))) {
+        Idempotency signalled = Idempotency.create(other, waiting(reserves))) {
       IdempotencyKey key = IdempotencyKey.of("stored", "plain-bucket");
       Attempt attempt = ((Admission.Proceed) holder.begin(key, FP)).attempt();
       CompletableFuture<Admission> waiter = signalled.beginAsync(key, FP).toCompletableFuture();
-      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reserves.get() >= 2);
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reserves.count() >= 2);
       attempt.complete(bytes("paid"));
       assertThat(((Admission.Replay) waiter.get(30, TimeUnit.SECONDS)).payload()).isEqualTo(bytes("paid"));
-      assertThat(reserves).as("woken by the KV subject, then a read").hasValue(3);
+      assertThat(reserves.count()).as("woken by the KV subject, then a read").isEqualTo(3);
     }
   }
 

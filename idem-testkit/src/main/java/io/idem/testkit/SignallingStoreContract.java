@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -45,21 +44,9 @@ public interface SignallingStoreContract extends StoreFixture {
     return future.get(30, TimeUnit.SECONDS);
   }
 
-  /** Counts the reserves a waiting engine sends. */
-  final class Reserves implements IdempotencyListener {
-    final AtomicInteger count = new AtomicInteger();
-
-    @Override
-    public void onStoreCall(StoreOperation operation, long nanos, boolean failed) {
-      if (operation == StoreOperation.RESERVE) {
-        count.incrementAndGet();
-      }
-    }
-  }
-
-  private void awaitRegistered(Reserves reserves, int waiters) {
+  private void awaitRegistered(CountingReserves reserves, int waiters) {
     Awaitility.await("waiters registered").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
-        .until(() -> reserves.count.get() >= 2 * waiters);
+        .until(() -> reserves.count() >= 2 * waiters);
   }
 
   @Test
@@ -80,7 +67,7 @@ public interface SignallingStoreContract extends StoreFixture {
    * signal unless the signal carried the record.
    */
   private void aWaiterOnAnotherEngineIsAnsweredWith(String name, byte[] result) throws Exception {
-    Reserves reserves = new Reserves();
+    CountingReserves reserves = new CountingReserves();
     try (Idempotency first = Idempotency.create(store(), waiting(IdempotencyListener.NOOP).build());
         Idempotency second = Idempotency.create(store(), waiting(reserves).build())) {
       Fingerprint fp = Fingerprint.of("pay");
@@ -93,14 +80,14 @@ public interface SignallingStoreContract extends StoreFixture {
       assertThat(answer).isInstanceOf(Admission.Replay.class);
       assertThat(((Admission.Replay) answer).payload()).isEqualTo(result);
       boolean carried = largestResultASignalCarries() >= result.length;
-      assertThat(reserves.count).as("reads by the waiter of a " + result.length + "-byte result, signal "
-          + (carried ? "carrying" : "not carrying") + " it").hasValue(carried ? 2 : 3);
+      assertThat(reserves.count()).as("reads by the waiter of a " + result.length + "-byte result, signal "
+          + (carried ? "carrying" : "not carrying") + " it").isEqualTo(carried ? 2 : 3);
     }
   }
 
   @Test
   default void waiterWakesWhenTheFirstReleasesAndTakesTheKeyItself() throws Exception {
-    Reserves reserves = new Reserves();
+    CountingReserves reserves = new CountingReserves();
     try (Idempotency first = Idempotency.create(store(), waiting(IdempotencyListener.NOOP).build());
         Idempotency second = Idempotency.create(store(), waiting(reserves).build())) {
       Fingerprint fp = Fingerprint.of("pay");
@@ -116,7 +103,7 @@ public interface SignallingStoreContract extends StoreFixture {
 
   @Test
   default void manyWaitersOnOneKeyAndOnManyKeysAllWake() throws Exception {
-    Reserves reserves = new Reserves();
+    CountingReserves reserves = new CountingReserves();
     try (Idempotency first = Idempotency.create(store(), waiting(IdempotencyListener.NOOP).build());
         Idempotency second = Idempotency.create(store(), waiting(reserves).build())) {
       Fingerprint fp = Fingerprint.of("pay");
