@@ -6,7 +6,6 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValueOptions;
 import io.nats.client.api.KeyValueConfiguration;
-import io.nats.client.api.Republish;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
@@ -33,23 +32,8 @@ final class BucketSetup {
   private static final int STREAM_NOT_FOUND = 10059;
   private static final int STREAM_NAME_IN_USE = 10058;
 
-  /**
-   * What the store needs to know of its bucket.
-   *
-   * @param storedWrites the subject prefix on which the bucket's stream republishes every write it
-   *     stored (decision 0016), or null when it does not: waiters then listen on the KV subjects
-   */
-  record Bound(KvBucket bucket, Duration maxAge, String storedWrites) {}
-
-  /** The subject prefix on which a bucket Idem creates republishes the writes it stored: {@code _IDEM.<bucket>.}. */
-  static String storedWritesPrefix(String bucket) {
-    return "_IDEM." + bucket + ".";
-  }
-
-  /** The prefix of the KV subjects of {@code bucket}, on which clients write. */
-  static String kvSubjectPrefix(String bucket) {
-    return "$KV." + bucket + ".";
-  }
+  /** What the store needs to know of its bucket. */
+  record Bound(KvBucket bucket, Duration maxAge) {}
 
   private BucketSetup() {}
 
@@ -91,7 +75,7 @@ final class BucketSetup {
     }
     KvBucket kv = new KvBucket(connection, connection.jetStream(options), management, bucket, messageTtl, replicated,
         casMessageIds, timeout);
-    return new Bound(kv, config.getMaxAge(), storedWrites(config, bucket));
+    return new Bound(kv, config.getMaxAge());
   }
 
   private static StreamConfiguration create(Connection connection, JetStreamOptions options,
@@ -103,10 +87,7 @@ final class BucketSetup {
         .maxHistoryPerKey(1)
         .ttl(maxAge)
         .storageType(storage)
-        .replicas(replicas)
-        // Every write the stream stored, also on a subject of its own: what wakes waiters with the record.
-        .republish(Republish.builder().source(kvSubjectPrefix(bucket) + ">").destination(storedWritesPrefix(bucket) + ">")
-            .headersOnly(false).build());
+        .replicas(replicas);
     if (ttlServer) {
       // Enables per-message TTL on the stream: expired records then leave at once instead of at max age.
       kv.limitMarker(Duration.ofSeconds(1));
@@ -127,22 +108,6 @@ final class BucketSetup {
       check(existing, bucket, replicas, storage);
       return existing;
     }
-  }
-
-  /** The prefix of the bucket's republished stored writes, when its stream republishes them whole as Idem does. */
-  private static String storedWrites(StreamConfiguration config, String bucket) {
-    Republish republish = config.getRepublish();
-    boolean ours = republish != null && !republish.isHeadersOnly()
-        && (storedWritesPrefix(bucket) + ">").equals(republish.getDestination())
-        && (republish.getSource() == null || republish.getSource().isEmpty() || republish.getSource().equals(">")
-            || (kvSubjectPrefix(bucket) + ">").equals(republish.getSource()));
-    if (!ours) {
-      LOG.log(System.Logger.Level.INFO, "Idem: the NATS key-value bucket '" + bucket + "' does not republish its"
-          + " stored writes to " + storedWritesPrefix(bucket) + ">, so a waiting duplicate reads the record after each"
-          + " signal; a bucket Idem creates does (decision 0016)");
-      return null;
-    }
-    return storedWritesPrefix(bucket);
   }
 
   private static void check(StreamConfiguration config, String bucket, int replicas, StorageType storage) {

@@ -16,14 +16,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Wakes a {@link NatsStore}'s waiting duplicates (decisions 0510, 0016). A bucket Idem creates
- * republishes every write its stream stored on {@code _IDEM.<bucket>.<key>}; a plain subscription on
- * that subject of the keys someone waits on, through one dispatcher on the store's connection, hears
- * completions and releases from every instance, and a completion's message is the stored record, which
- * the waiters answer from. On a bucket without that republishing it listens on the key's KV subject
- * {@code $KV.<bucket>.<key>} instead, where core NATS delivers every write, stored or refused: there a
- * message only wakes the waiters, who read. Writes of an in-progress record (reserves, extends) wake
- * nobody.
+ * Wakes a {@link NatsStore}'s waiting duplicates (decisions 0510, 0016). The instance that completes,
+ * releases or deletes a key publishes on {@code _IDEM.<bucket>.<key>} once the server has stored the
+ * change ({@link KvBucket#signal}), a completion with the stored record; a plain subscription on the
+ * signal subjects of the keys someone waits on, through one dispatcher on the store's connection, hears
+ * them from every instance. Reserves and extends send nothing. The KV subjects themselves are not
+ * listened to: core NATS delivers every publish there, also a write JetStream then refuses, so such a
+ * message would not say what is stored.
  *
  * <p>The subscription goes out on the connection the store then reads on, so the server has it before
  * the engine's read after registering. When the connection drops, every watch fails (the waiters poll)
@@ -33,8 +32,6 @@ final class NatsSignals implements ConnectionListener, AutoCloseable {
 
   private final Connection connection;
   private final String subjectPrefix;
-  /** Whether the subjects carry only writes the stream stored, so a completion's message is the record. */
-  private final boolean storedOnly;
   private final KeySignals<String> signals = new KeySignals<>();
   /** Open watches per subscribed subject. Guarded by this. */
   private final Map<String, Integer> subscribed = new HashMap<>();
@@ -42,14 +39,9 @@ final class NatsSignals implements ConnectionListener, AutoCloseable {
   private volatile boolean down;
   private boolean closed;
 
-  /**
-   * @param storedWrites the prefix of the subjects on which the bucket's stream republishes what it
-   *     stored, or null to listen on the KV subjects themselves
-   */
-  NatsSignals(Connection connection, String bucket, String storedWrites) {
+  NatsSignals(Connection connection, String bucket) {
     this.connection = connection;
-    this.storedOnly = storedWrites != null;
-    this.subjectPrefix = storedOnly ? storedWrites : BucketSetup.kvSubjectPrefix(bucket);
+    this.subjectPrefix = KvBucket.signalPrefix(bucket);
   }
 
   /** A watch of the record under {@code natsKey}; throws {@link StoreUnavailableException} while disconnected. */
@@ -73,31 +65,25 @@ final class NatsSignals implements ConnectionListener, AutoCloseable {
   }
 
   /**
-   * A write of a watched key: a completion wakes its waiters and, when the message is one the stream
-   * stored (republished), hands them the record so they read nothing; a release or delete marker wakes
-   * them to read. A message on a KV subject itself is never taken as the record: core NATS delivers
-   * every publish there, also one that JetStream then refuses (a completion fenced out by a newer
-   * revision), so only a read says what is stored (decision 0016).
+   * A signal for a watched key, sent by the instance whose write the server stored: a completion's
+   * carries the record, which its waiters answer from without reading; an empty one (a release, a
+   * delete) wakes them to read, as do bytes this code cannot read.
    */
   private void received(Message message) {
     byte[] value = message.getData();
     String subject = message.getSubject();
-    if (value == null || value.length == 0) {
-      signals.fire(subject); // a release or delete marker
-      return;
+    StoredRecord.Completed completed = null;
+    if (value != null && value.length > 0) {
+      try {
+        if (RecordLayout.decode(value, subject).record() instanceof StoredRecord.Completed record) {
+          completed = record;
+        }
+      } catch (CorruptRecordException e) {
+        completed = null; // the waiter reads it and says so
+      }
     }
-    RecordLayout.Decoded written;
-    try {
-      written = RecordLayout.decode(value, subject);
-    } catch (CorruptRecordException e) {
-      signals.fire(subject); // the waiter reads it and says so
-      return;
-    }
-    if (written.inProgress()) {
-      return; // a reserve or an extend: nothing a waiter waits for
-    }
-    if (storedOnly) {
-      signals.fire(subject, (StoredRecord.Completed) written.record());
+    if (completed != null) {
+      signals.fire(subject, completed);
     } else {
       signals.fire(subject);
     }

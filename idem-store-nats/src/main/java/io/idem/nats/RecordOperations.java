@@ -31,14 +31,20 @@ final class RecordOperations {
   /** Rounds of write-conflict-read a reservation tries before it gives up on a key that keeps changing. */
   private static final int MAX_CLAIMS = 8;
 
+  /** A signal without a record: the waiters read. */
+  private static final byte[] NO_RECORD = new byte[0];
+
   private final KvBucket bucket;
   private final HeldLeases leases;
   private final Clock clock;
+  private final boolean signalWaiters;
 
-  RecordOperations(KvBucket bucket, HeldLeases leases, Clock clock) {
+  /** @param signalWaiters whether a completion or release tells the key's waiters ({@link KvBucket#signal}) */
+  RecordOperations(KvBucket bucket, HeldLeases leases, Clock clock, boolean signalWaiters) {
     this.bucket = bucket;
     this.leases = leases;
     this.clock = clock;
+    this.signalWaiters = signalWaiters;
   }
 
   CompletableFuture<Reservation> reserve(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token,
@@ -125,11 +131,12 @@ final class RecordOperations {
       return CompletableFuture.completedFuture(false);
     }
     long sentAt = clock.millis();
-    return send(natsKey, held.fingerprint(), held.revision(), lifetimeMillis, rewrite).thenCompose(revision -> {
+    byte[] value = rewrite == null ? null : rewrite.apply(held.fingerprint());
+    return send(natsKey, value, held.revision(), lifetimeMillis).thenCompose(revision -> {
       if (revision == KvBucket.CONFLICT) {
         return fencedByRead(key, natsKey, token, lifetimeMillis, keepsLease, rewrite);
       }
-      settle(key, natsKey, token, held.fingerprint(), revision, sentAt, lifetimeMillis, keepsLease);
+      settle(key, natsKey, token, held.fingerprint(), revision, sentAt, lifetimeMillis, keepsLease, value);
       return CompletableFuture.completedFuture(true);
     });
   }
@@ -144,30 +151,38 @@ final class RecordOperations {
       }
       Fingerprint fingerprint = live.get().fingerprint();
       long sentAt = clock.millis();
-      return send(natsKey, fingerprint, entry.revision(), lifetimeMillis, rewrite).thenApply(revision -> {
+      byte[] value = rewrite == null ? null : rewrite.apply(fingerprint);
+      return send(natsKey, value, entry.revision(), lifetimeMillis).thenApply(revision -> {
         if (revision == KvBucket.CONFLICT) {
           leases.forget(token);
           return false;
         }
-        settle(key, natsKey, token, fingerprint, revision, sentAt, lifetimeMillis, keepsLease);
+        settle(key, natsKey, token, fingerprint, revision, sentAt, lifetimeMillis, keepsLease, value);
         return true;
       });
     });
   }
 
-  private CompletableFuture<Long> send(String natsKey, Fingerprint fingerprint, long revision, long lifetimeMillis,
-      Function<Fingerprint, byte[]> rewrite) {
-    return rewrite == null
+  /** Writes {@code value}, or a release marker when it is null, expecting {@code revision}. */
+  private CompletableFuture<Long> send(String natsKey, byte[] value, long revision, long lifetimeMillis) {
+    return value == null
         ? bucket.writeMarker(natsKey, revision, lifetimeMillis)
-        : bucket.write(natsKey, rewrite.apply(fingerprint), revision, lifetimeMillis);
+        : bucket.write(natsKey, value, revision, lifetimeMillis);
   }
 
+  /**
+   * After a fenced write the server stored: an extend keeps the lease; a completion or release ends
+   * it and tells the key's waiters, a completion with the record it stored (decision 0016).
+   */
   private void settle(IdempotencyKey key, String natsKey, LeaseToken token, Fingerprint fingerprint, long revision,
-      long sentAt, long lifetimeMillis, boolean keepsLease) {
+      long sentAt, long lifetimeMillis, boolean keepsLease, byte[] value) {
     if (keepsLease) {
       leases.hold(token, new Held(key, natsKey, revision, fingerprint, sentAt, lifetimeMillis));
     } else {
       leases.forget(token);
+      if (signalWaiters) {
+        bucket.signal(natsKey, value == null ? NO_RECORD : value);
+      }
     }
   }
 }

@@ -29,7 +29,7 @@ class NatsClusterContractTest extends SharedStoreContract
     return CLUSTER_SHORT_LEASE;
   }
 
-  /** The bucket the store creates republishes its stored writes whole: every result the server accepts. */
+  /** A completion signals its waiters with the stored record: every result the server accepts. */
   @Override
   public int largestResultASignalCarries() {
     return 512 * 1024;

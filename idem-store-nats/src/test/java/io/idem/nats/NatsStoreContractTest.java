@@ -15,7 +15,7 @@ class NatsStoreContractTest extends SharedStoreContract
     return NatsStore.create(NatsServer.sharedUrl());
   }
 
-  /** The bucket the store creates republishes its stored writes whole: every result the server accepts. */
+  /** A completion signals its waiters with the stored record: every result the server accepts. */
   @Override
   public int largestResultASignalCarries() {
     return 512 * 1024;

@@ -14,7 +14,6 @@ import io.idem.testkit.CountingReserves;
 import io.idem.testservers.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
-import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +25,10 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * Waiters hear only writes the bucket's stream stored (decision 0016): a bucket Idem creates republishes
- * them, a completion's message is then the record and the waiter reads nothing after it, and a write
- * JetStream refuses, which core NATS still delivers on the KV subject, wakes nobody. A bucket made
- * without that republishing still wakes its waiters, who then read.
+ * Waiters hear only changes the server stored (decision 0016): the completing instance signals after
+ * the server acknowledged its write, with the record, so the waiter reads nothing after it; a write
+ * JetStream refuses, which core NATS still delivers on the KV subject, wakes nobody; a delete, which
+ * purges through the stream API, signals too.
  */
 class NatsStoredWritesTest {
 
@@ -62,7 +61,7 @@ class NatsStoredWritesTest {
 
       // A completed record on the key's KV subject, expecting a revision the key does not have.
       Headers expecting = new Headers().add("Nats-Expected-Last-Subject-Sequence", "999999999");
-      raw.publish(NatsMessage.builder().subject(BucketSetup.kvSubjectPrefix(bucket) + NatsKeys.of(key))
+      raw.publish(NatsMessage.builder().subject("$KV." + bucket + "." + NatsKeys.of(key))
           .headers(expecting).data(RecordLayout.completed(LeaseToken.random(), FP, 60_000, bytes("refused")))
           .build());
       raw.flush(Duration.ofSeconds(5));
@@ -78,23 +77,49 @@ class NatsStoredWritesTest {
   }
 
   @Test
-  void aBucketWithoutRepublishingStillWakesItsWaitersWhoRead() throws Exception {
+  void aDeleteWakesTheWaitersWhoThenTakeTheKey() throws Exception {
     String bucket = bucketName();
-    try (Connection raw = Nats.connect(NatsServer.sharedUrl())) {
-      raw.keyValueManagement().create(KeyValueConfiguration.builder().name(bucket).maxHistoryPerKey(1)
-          .ttl(Duration.ofHours(48)).build());
-    }
     try (NatsStore one = NatsStore.builder(NatsServer.sharedUrl()).bucket(bucket).build();
         NatsStore other = NatsStore.builder(NatsServer.sharedUrl()).bucket(bucket).build();
         Idempotency holder = Idempotency.create(one, waiting(IdempotencyListener.NOOP));
         Idempotency signalled = Idempotency.create(other, waiting(reserves))) {
-      IdempotencyKey key = IdempotencyKey.of("stored", "plain-bucket");
-      Attempt attempt = ((Admission.Proceed) holder.begin(key, FP)).attempt();
+      IdempotencyKey key = IdempotencyKey.of("stored", "deleted");
+      holder.begin(key, FP);
       CompletableFuture<Admission> waiter = signalled.beginAsync(key, FP).toCompletableFuture();
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reserves.count() >= 2);
-      attempt.complete(bytes("paid"));
-      assertThat(((Admission.Replay) waiter.get(30, TimeUnit.SECONDS)).payload()).isEqualTo(bytes("paid"));
-      assertThat(reserves.count()).as("woken by the KV subject, then a read").isEqualTo(3);
+      assertThat(one.delete(key)).isTrue();
+      Admission answer = waiter.get(30, TimeUnit.SECONDS);
+      assertThat(answer).isInstanceOf(Admission.Proceed.class);
+      assertThat(reserves.count()).as("woken by the delete's signal, then a read that took the key").isEqualTo(3);
+      ((Admission.Proceed) answer).attempt().complete(bytes("second"));
+    }
+  }
+
+  @Test
+  void withSignalWaitersOffCompletionsPublishNothingAndWaitersPoll() throws Exception {
+    String bucket = bucketName();
+    try (Connection raw = Nats.connect(NatsServer.sharedUrl())) {
+      io.nats.client.Subscription heard = raw.subscribe(KvBucket.signalPrefix(bucket) + ">");
+      raw.flush(Duration.ofSeconds(5));
+      for (boolean signal : new boolean[] {true, false}) {
+        try (NatsStore store = NatsStore.builder(NatsServer.sharedUrl()).bucket(bucket).signalWaiters(signal).build();
+            Idempotency engine = Idempotency.create(store, IdempotencyConfig.custom()
+                .waitForInProgress(Duration.ofSeconds(30)).inProgressPollInterval(Duration.ofMillis(20)).build())) {
+          IdempotencyKey key = IdempotencyKey.of("stored", "signal-" + signal);
+          Attempt attempt = ((Admission.Proceed) engine.begin(key, FP)).attempt();
+          CompletableFuture<Admission> waiter = engine.beginAsync(key, FP).toCompletableFuture();
+          Thread.sleep(100);
+          attempt.complete(bytes("paid"));
+          assertThat(((Admission.Replay) waiter.get(30, TimeUnit.SECONDS)).payload()).isEqualTo(bytes("paid"));
+          io.nats.client.Message message = heard.nextMessage(Duration.ofMillis(signal ? 5_000 : 500));
+          if (signal) {
+            assertThat(message).as("the completion's signal").isNotNull();
+            assertThat(message.getSubject()).endsWith(NatsKeys.of(key));
+          } else {
+            assertThat(message).as("no signal with signalWaiters(false)").isNull();
+          }
+        }
+      }
     }
   }
 
