@@ -2,7 +2,6 @@ package io.idem.memory;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.idem.Fingerprint;
@@ -83,7 +82,7 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore, Si
     this.cache = Caffeine.newBuilder()
         .ticker(ticker)
         .executor(Runnable::run)
-        .expireAfter(new DeadlineExpiry())
+        .expireAfter(new Entry.DeadlineExpiry())
         .build();
     this.map = cache.asMap();
     this.expiration = cache.policy().expireVariably().orElseThrow();
@@ -321,52 +320,6 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore, Si
   @Override
   public String toString() {
     return "MemoryStore[maximumSize=" + maximumSize + ", whenFull=" + whenFull + "]";
-  }
-
-  /**
-   * A record with its absolute deadline on the store's ticker. Immutable: every change is a new
-   * entry, so an entry handed back unchanged by a compute keeps its deadline.
-   */
-  private static final class Entry {
-    final Fingerprint fingerprint;
-    final LeaseToken token; // null once completed
-    final byte[] result; // null while in progress
-    final long deadline;
-
-    Entry(Fingerprint fingerprint, LeaseToken token, byte[] result, long deadline) {
-      this.fingerprint = fingerprint;
-      this.token = token;
-      this.result = result;
-      this.deadline = deadline;
-    }
-
-    boolean heldBy(LeaseToken candidate) {
-      return token != null && token.equals(candidate);
-    }
-
-    StoredRecord toRecord() {
-      return result == null
-          ? new StoredRecord.InProgress(fingerprint)
-          : new StoredRecord.Completed(fingerprint, result.clone());
-    }
-  }
-
-  /** Expires each entry at its own deadline; a read does not move it. */
-  private static final class DeadlineExpiry implements Expiry<IdempotencyKey, Entry> {
-    @Override
-    public long expireAfterCreate(IdempotencyKey key, Entry entry, long currentTime) {
-      return Math.max(0, entry.deadline - currentTime);
-    }
-
-    @Override
-    public long expireAfterUpdate(IdempotencyKey key, Entry entry, long currentTime, long currentDuration) {
-      return Math.max(0, entry.deadline - currentTime);
-    }
-
-    @Override
-    public long expireAfterRead(IdempotencyKey key, Entry entry, long currentTime, long currentDuration) {
-      return currentDuration;
-    }
   }
 
   /** Builds a {@link MemoryStore}. */

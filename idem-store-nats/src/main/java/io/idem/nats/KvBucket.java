@@ -41,7 +41,6 @@ final class KvBucket {
   private final JetStreamManagement management;
   private final String streamName;
   private final String subjectPrefix;
-  private final String signalPrefix;
   private final String directGetPrefix;
   private final String leaderGetSubject;
   private final boolean messageTtl;
@@ -61,32 +60,12 @@ final class KvBucket {
     this.management = management;
     this.streamName = streamName(bucket);
     this.subjectPrefix = "$KV." + bucket + ".";
-    this.signalPrefix = signalPrefix(bucket);
     this.directGetPrefix = "$JS.API.DIRECT.GET." + streamName + "." + subjectPrefix;
     this.leaderGetSubject = "$JS.API.STREAM.MSG.GET." + streamName;
     this.messageTtl = messageTtl;
     this.leaderReads = leaderReads;
     this.casMessageIds = casMessageIds;
     this.timeout = timeout;
-  }
-
-  /** The subjects on which the store tells waiters what it stored: {@code _IDEM.<bucket>.<key>}. */
-  static String signalPrefix(String bucket) {
-    return "_IDEM." + bucket + ".";
-  }
-
-  /**
-   * Tells the key's waiters, on every instance, that the key stopped being in progress: a core publish
-   * on its signal subject, sent only after the server acknowledged the write, so a completion's message
-   * ({@code record}) is what the key holds; an empty one (a release, a delete) asks them to read. Best
-   * effort: a signal that cannot be sent is found by the waiters' safety re-read.
-   */
-  void signal(String natsKey, byte[] record) {
-    try {
-      connection.publish(signalPrefix + natsKey, record);
-    } catch (RuntimeException closedOrFull) {
-      // the waiters' safety re-read finds the change
-    }
   }
 
   static String streamName(String bucket) {

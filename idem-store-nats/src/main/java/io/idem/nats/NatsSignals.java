@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Wakes a {@link NatsStore}'s waiting duplicates (decisions 0510, 0016). The instance that completes,
  * releases or deletes a key publishes on {@code _IDEM.<bucket>.<key>} once the server has stored the
- * change ({@link KvBucket#signal}), a completion with the stored record; a plain subscription on the
+ * change ({@link #signal}), a completion with the stored record; a plain subscription on the
  * signal subjects of the keys someone waits on, through one dispatcher on the store's connection, hears
  * them from every instance. Reserves and extends send nothing. The KV subjects themselves are not
  * listened to: core NATS delivers every publish there, also a write JetStream then refuses, so such a
@@ -32,6 +32,7 @@ final class NatsSignals implements ConnectionListener, AutoCloseable {
 
   private final Connection connection;
   private final String subjectPrefix;
+  private final boolean enabled;
   private final KeySignals<String> signals = new KeySignals<>();
   /** Open watches per subscribed subject. Guarded by this. */
   private final Map<String, Integer> subscribed = new HashMap<>();
@@ -39,13 +40,40 @@ final class NatsSignals implements ConnectionListener, AutoCloseable {
   private volatile boolean down;
   private boolean closed;
 
-  NatsSignals(Connection connection, String bucket) {
+  /** @param enabled whether changes are signalled and watches accepted ({@code NatsStore.Builder.signalWaiters}) */
+  NatsSignals(Connection connection, String bucket, boolean enabled) {
     this.connection = connection;
-    this.subjectPrefix = KvBucket.signalPrefix(bucket);
+    this.subjectPrefix = subjectPrefix(bucket);
+    this.enabled = enabled;
+  }
+
+  /** The subjects on which the store tells waiters what it stored: {@code _IDEM.<bucket>.<key>}. */
+  static String subjectPrefix(String bucket) {
+    return "_IDEM." + bucket + ".";
+  }
+
+  /**
+   * Tells the waiters of {@code natsKey}, on every instance, that the key stopped being in progress: a
+   * core publish on its signal subject, sent only after the server acknowledged the write, so a
+   * completion's message ({@code record}) is what the key holds; an empty one (a release, a delete)
+   * asks them to read. Best effort: a signal that cannot be sent is found by the waiters' safety re-read.
+   */
+  void signal(String natsKey, byte[] record) {
+    if (!enabled) {
+      return;
+    }
+    try {
+      connection.publish(subjectPrefix + natsKey, record);
+    } catch (RuntimeException closedOrFull) {
+      // the waiters' safety re-read finds the change
+    }
   }
 
   /** A watch of the record under {@code natsKey}; throws {@link StoreUnavailableException} while disconnected. */
   synchronized KeyWatch watch(String natsKey) {
+    if (!enabled) {
+      throw unavailable("signalWaiters(false): waiting duplicates poll");
+    }
     if (closed) {
       throw unavailable("the store is closed");
     }

@@ -70,7 +70,6 @@ public final class NatsStore implements LeaseExtendingStore, SignallingStore {
   private final RecordOperations records;
   private final BoundedCalls calls;
   private final NatsSignals signals;
-  private final boolean signalWaiters;
 
   private NatsStore(Builder builder, Connection connection, boolean ownsConnection, BucketSetup.Bound bound) {
     this.connection = connection;
@@ -79,10 +78,9 @@ public final class NatsStore implements LeaseExtendingStore, SignallingStore {
     this.bucket = bound.bucket();
     this.maxAge = bound.maxAge();
     this.timeout = builder.timeout;
-    this.signalWaiters = builder.signalWaiters;
-    this.records = new RecordOperations(bucket, new HeldLeases(builder.clock), builder.clock, signalWaiters);
+    this.signals = new NatsSignals(connection, bucketName, builder.signalWaiters);
+    this.records = new RecordOperations(bucket, new HeldLeases(builder.clock), builder.clock, signals);
     this.calls = new BoundedCalls(bucketName, timeout);
-    this.signals = new NatsSignals(connection, bucketName);
   }
 
   /**
@@ -107,7 +105,7 @@ public final class NatsStore implements LeaseExtendingStore, SignallingStore {
   public static Builder builder(String natsUrl) {
     NatsUrl url = NatsUrl.parse(natsUrl);
     Builder builder = new Builder(url, null);
-    url.parameters().forEach(builder::parameter);
+    url.applyParameters(builder);
     return builder;
   }
 
@@ -201,9 +199,7 @@ public final class NatsStore implements LeaseExtendingStore, SignallingStore {
       removesSomething = true;
     }
     calls.blocking("delete", () -> bucket.purge(natsKey, entry.revision() + 1));
-    if (signalWaiters) {
-      bucket.signal(natsKey, new byte[0]); // the purge itself publishes nothing: wake the key's waiters to read
-    }
+    signals.signal(natsKey, new byte[0]); // the purge itself publishes nothing: wake the key's waiters to read
     return removesSomething;
   }
 
@@ -221,9 +217,6 @@ public final class NatsStore implements LeaseExtendingStore, SignallingStore {
   /** Subscribes to the key's subject, so a completion or release on any instance wakes the waiter (decision 0510). */
   @Override
   public KeyWatch watch(IdempotencyKey key) {
-    if (!signalWaiters) {
-      throw new StoreUnavailableException(STORE_NAME, "watch", "signalWaiters(false): waiting duplicates poll", null);
-    }
     return signals.watch(NatsKeys.of(key));
   }
 
@@ -285,25 +278,6 @@ public final class NatsStore implements LeaseExtendingStore, SignallingStore {
     private Builder(NatsUrl url, Connection connection) {
       this.url = url;
       this.connection = connection;
-    }
-
-    private void parameter(String name, String value) {
-      switch (name) {
-        case "bucket" -> bucket(value);
-        case "replicas" -> {
-          try {
-            replicas(Integer.parseInt(value));
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("replicas must be a number, was '" + value + "'", e);
-          }
-        }
-        case "storage" -> storage(switch (value.toLowerCase(java.util.Locale.ROOT)) {
-          case "file" -> StorageType.File;
-          case "memory" -> StorageType.Memory;
-          default -> throw new IllegalArgumentException("storage must be file or memory, was '" + value + "'");
-        });
-        default -> throw new IllegalArgumentException("unknown parameter " + name);
-      }
     }
 
     /** The key-value bucket, created when missing. Default {@code idem}. Letters, digits, {@code -} and {@code _}. */

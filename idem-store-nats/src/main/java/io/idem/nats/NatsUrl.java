@@ -4,6 +4,7 @@ import io.idem.StoreUnavailableException;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,28 @@ record NatsUrl(List<String> servers, Map<String, String> parameters) {
       }
     }
     return new NatsUrl(servers.stream().map(String::trim).toList(), Map.copyOf(parameters));
+  }
+
+  /** Sets on {@code builder} what the URL's query parameters say. */
+  void applyParameters(NatsStore.Builder builder) {
+    parameters.forEach((name, value) -> {
+      switch (name) {
+        case "bucket" -> builder.bucket(value);
+        case "replicas" -> {
+          try {
+            builder.replicas(Integer.parseInt(value));
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("replicas must be a number, was '" + value + "'", e);
+          }
+        }
+        case "storage" -> builder.storage(switch (value.toLowerCase(Locale.ROOT)) {
+          case "file" -> StorageType.File;
+          case "memory" -> StorageType.Memory;
+          default -> throw new IllegalArgumentException("storage must be file or memory, was '" + value + "'");
+        });
+        default -> throw new IllegalArgumentException("unknown parameter " + name);
+      }
+    });
   }
 
   /**

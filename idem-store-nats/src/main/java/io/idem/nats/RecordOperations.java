@@ -37,14 +37,14 @@ final class RecordOperations {
   private final KvBucket bucket;
   private final HeldLeases leases;
   private final Clock clock;
-  private final boolean signalWaiters;
+  private final NatsSignals signals;
 
-  /** @param signalWaiters whether a completion or release tells the key's waiters ({@link KvBucket#signal}) */
-  RecordOperations(KvBucket bucket, HeldLeases leases, Clock clock, boolean signalWaiters) {
+  /** @param signals what tells a key's waiters of a completion or release */
+  RecordOperations(KvBucket bucket, HeldLeases leases, Clock clock, NatsSignals signals) {
     this.bucket = bucket;
     this.leases = leases;
     this.clock = clock;
-    this.signalWaiters = signalWaiters;
+    this.signals = signals;
   }
 
   CompletableFuture<Reservation> reserve(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token,
@@ -180,9 +180,7 @@ final class RecordOperations {
       leases.hold(token, new Held(key, natsKey, revision, fingerprint, sentAt, lifetimeMillis));
     } else {
       leases.forget(token);
-      if (signalWaiters) {
-        bucket.signal(natsKey, value == null ? NO_RECORD : value);
-      }
+      signals.signal(natsKey, value == null ? NO_RECORD : value);
     }
   }
 }

@@ -44,7 +44,7 @@ class NatsStoreRoundTripTest {
     store = NatsStore.create(server.url());
     otherInstance = NatsStore.create(server.url());
     listener = Nats.connect(server.url());
-    listener.createDispatcher(message -> signals.incrementAndGet()).subscribe(KvBucket.signalPrefix("idem") + ">");
+    listener.createDispatcher(message -> signals.incrementAndGet()).subscribe(NatsSignals.subjectPrefix("idem") + ">");
     listener.flush(Duration.ofSeconds(5));
   }
 

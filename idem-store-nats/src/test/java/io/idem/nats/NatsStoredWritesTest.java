@@ -99,7 +99,7 @@ class NatsStoredWritesTest {
   void withSignalWaitersOffCompletionsPublishNothingAndWaitersPoll() throws Exception {
     String bucket = bucketName();
     try (Connection raw = Nats.connect(NatsServer.sharedUrl())) {
-      io.nats.client.Subscription heard = raw.subscribe(KvBucket.signalPrefix(bucket) + ">");
+      io.nats.client.Subscription heard = raw.subscribe(NatsSignals.subjectPrefix(bucket) + ">");
       raw.flush(Duration.ofSeconds(5));
       for (boolean signal : new boolean[] {true, false}) {
         try (NatsStore store = NatsStore.builder(NatsServer.sharedUrl()).bucket(bucket).signalWaiters(signal).build();
