@@ -1,19 +1,17 @@
 package io.idem.gateway;
 
 import io.idem.http.HopByHop;
-import io.idem.http.StoredResponse.Header;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.Request;
+import java.util.Map;
 
 /**
  * The headers a request carries upstream: the client's end-to-end headers ({@link HopByHop} drops the
- * rest, and {@code Host}, which names the gateway), then {@code Forwarded} (RFC 7239) and the de-facto
+ * rest, and {@code Host}, which names the gateway, and {@code Expect}, which the gateway answered
+ * itself), the upstream's {@code Host}, then {@code Forwarded} (RFC 7239) and the de-facto
  * {@code X-Forwarded-For}, {@code -Proto} and {@code -Host}, each appended to what a proxy in front
  * already set.
  */
@@ -21,32 +19,28 @@ final class ForwardedHeaders {
 
   private ForwardedHeaders() {}
 
-  static void copy(Request request, HttpFields.Mutable upstream) {
-    // Jetty's client starts every request with its own Accept-Encoding; a proxy sends only the client's.
-    upstream.remove(HttpHeader.ACCEPT_ENCODING);
-    List<Header> headers = new ArrayList<>(request.getHeaders().size());
-    for (HttpField field : request.getHeaders()) {
-      if (!field.getName().equalsIgnoreCase("host")) {
-        headers.add(new Header(field.getName(), field.getValue()));
+  static void copy(HttpHeaders client, SocketAddress remote, Upstream upstream, HttpHeaders out) {
+    String connection = client.get(HttpHeaderNames.CONNECTION);
+    List<String> named = connection == null ? List.of() : HopByHop.namedBy(connection);
+    out.set(HttpHeaderNames.HOST, upstream.authority());
+    for (Map.Entry<String, String> field : client) {
+      String name = field.getKey();
+      if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("expect") && !HopByHop.isHopByHop(name, named)) {
+        out.add(name, field.getValue());
       }
     }
-    for (Header header : HopByHop.strip(headers)) {
-      upstream.add(header.name(), header.value());
-    }
-    String client = clientAddress(request.getConnectionMetaData().getRemoteSocketAddress());
-    String proto = request.getHttpURI().getScheme() == null ? "http" : request.getHttpURI().getScheme();
-    String host = request.getHeaders().get("Host");
-    StringBuilder forwarded = new StringBuilder("for=").append(forwardedNode(client)).append(";proto=").append(proto);
+    String address = clientAddress(remote);
+    String host = client.get(HttpHeaderNames.HOST);
+    StringBuilder forwarded = new StringBuilder("for=").append(forwardedNode(address)).append(";proto=http");
     if (host != null) {
       forwarded.append(";host=\"").append(host.replace("\"", "")).append('"');
     }
-    upstream.add("Forwarded", forwarded.toString());
-    List<String> chain = new ArrayList<>(upstream.getValuesList("X-Forwarded-For"));
-    chain.add(client);
-    upstream.put("X-Forwarded-For", String.join(", ", chain));
-    upstream.put("X-Forwarded-Proto", proto);
+    out.add("Forwarded", forwarded.toString());
+    List<String> chain = out.getAll("X-Forwarded-For");
+    out.set("X-Forwarded-For", chain.isEmpty() ? address : String.join(", ", chain) + ", " + address);
+    out.set("X-Forwarded-Proto", "http");
     if (host != null) {
-      upstream.put("X-Forwarded-Host", host);
+      out.set("X-Forwarded-Host", host);
     }
   }
 

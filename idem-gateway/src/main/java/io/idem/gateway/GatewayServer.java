@@ -10,41 +10,46 @@ import io.idem.spi.IdempotencyStore;
 import io.idem.storeuri.StoreUri;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
 import java.time.Duration;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.http.HttpCookieStore;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The gateway: a Jetty server whose handler applies Idem's HTTP semantics and forwards to the upstream
- * with Jetty's HTTP client, the store the options name, the engine, and (with an admin port) health and
- * Prometheus metrics. Closing it stops all of them.
+ * The gateway: a Netty server whose connections apply Idem's HTTP semantics and forward to the upstream
+ * on kept-alive connections of their own event loop, the store the options name, the engine, and (with
+ * an admin port) health and Prometheus metrics. Closing it stops all of them.
  */
 public final class GatewayServer implements AutoCloseable {
 
   /** The least time a held key waits for a late upstream answer; at least the lease. */
   static final Duration ATTEMPT_TIME_LIMIT = Duration.ofMinutes(10);
+  /** Largest request line: longer ones get 414. */
+  private static final int MAX_REQUEST_LINE_BYTES = 8 * 1024;
+  /** The admin port reads small requests whole. */
+  private static final int MAX_ADMIN_REQUEST_BYTES = 64 * 1024;
 
-  private final Server server;
-  private final HttpClient client;
+  private final Transport transport;
   private final Idempotency engine;
   private final IdempotencyStore store;
-  private final ServerConnector proxyConnector;
-  private final ServerConnector adminConnector;
+  private final Channel proxyChannel;
+  private final Channel adminChannel;
 
-  private GatewayServer(Server server, HttpClient client, Idempotency engine, IdempotencyStore store,
-      ServerConnector proxyConnector, ServerConnector adminConnector) {
-    this.server = server;
-    this.client = client;
+  private GatewayServer(Transport transport, Idempotency engine, IdempotencyStore store, Channel proxyChannel,
+      Channel adminChannel) {
+    this.transport = transport;
     this.engine = engine;
     this.store = store;
-    this.proxyConnector = proxyConnector;
-    this.adminConnector = adminConnector;
+    this.proxyChannel = proxyChannel;
+    this.adminChannel = adminChannel;
   }
 
   /** Starts the gateway with the default server limits, but the options' connections per client. */
@@ -56,8 +61,7 @@ public final class GatewayServer implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     IdempotencyStore store = StoreUri.open(options.store());
     Idempotency engine = null;
-    HttpClient client = null;
-    Server server = null;
+    Transport transport = null;
     try {
       Duration attemptLimit = options.lease().compareTo(ATTEMPT_TIME_LIMIT) > 0 ? options.lease() : ATTEMPT_TIME_LIMIT;
       engine = Idempotency.create(store, IdempotencyConfig.custom()
@@ -71,82 +75,97 @@ public final class GatewayServer implements AutoCloseable {
           .requireKeyOnPaths(options.requireKey().toArray(String[]::new))
           .tenantResolver(options.tenant().resolver())
           .build());
-      client = upstreamClient();
-      client.start();
-
-      QueuedThreadPool threads = new QueuedThreadPool();
-      threads.setName("idem-gateway");
-      server = new Server(threads);
-      ServerConnector proxyConnector = connector(server, options.port());
-      ServerConnector adminConnector = options.adminPort() == GatewayOptions.NO_ADMIN_PORT ? null
-          : connector(server, options.adminPort());
-      Handler proxy = new GatewayHandler(http, new Routes(options.upstream(), options.routes()), client,
-          options.upstreamTimeout(), attemptLimit, new GatewayMetrics(registry));
-      server.setHandler(adminConnector == null ? proxy
-          : new ByConnector(adminConnector, new AdminHandler(registry, store, options.namespace()), proxy));
-      limits.applyTo(server);
-      server.start();
-      return new GatewayServer(server, client, engine, store, proxyConnector, adminConnector);
+      transport = Transport.create();
+      ProxyContext proxy = new ProxyContext(http, new Routes(options.upstream(), options.routes()),
+          new UpstreamPool(transport), new GatewayMetrics(registry), limits, options.upstreamTimeout(), attemptLimit);
+      Channel proxyChannel = bind(transport, options.port(), proxyPort(proxy));
+      Channel adminChannel = options.adminPort() == GatewayOptions.NO_ADMIN_PORT ? null
+          : bind(transport, options.adminPort(), adminPort(new AdminHandler(registry, store, options.namespace()),
+              limits));
+      return new GatewayServer(transport, engine, store, proxyChannel, adminChannel);
     } catch (Exception | Error e) {
-      stopQuietly(server, client, engine, store, e);
+      stopQuietly(transport, engine, store, e);
       throw e;
     }
   }
 
-  /**
-   * A client that forwards and nothing more: no redirects followed, no cookies kept (they would leak
-   * between clients), no decompression, no user agent of its own, no authentication or 100-continue
-   * handling.
-   */
-  private static HttpClient upstreamClient() {
-    HttpClient client = new HttpClient();
-    client.setFollowRedirects(false);
-    client.setHttpCookieStore(new HttpCookieStore.Empty());
-    client.getContentDecoderFactories().clear();
-    client.getProtocolHandlers().clear();
-    client.setUserAgentField(null);
-    client.setMaxConnectionsPerDestination(1024);
-    client.setConnectTimeout(5_000);
-    QueuedThreadPool threads = new QueuedThreadPool();
-    threads.setName("idem-gateway-upstream");
-    client.setExecutor(threads);
-    return client;
+  /** A proxy connection: the limits first, then HTTP, then one request at a time. */
+  private static ChannelInitializer<SocketChannel> proxyPort(ProxyContext proxy) {
+    ServerLimits limits = proxy.limits();
+    ConnectionLimits connections = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerClient());
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(SocketChannel channel) {
+        channel.config().setAutoRead(false);
+        HeadDeadline headDeadline = new HeadDeadline(limits.headerTimeout().toNanos());
+        channel.pipeline().addLast(
+            connections,
+            // Idle means nothing read: while a request is in progress the connection ignores it.
+            new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
+            headDeadline,
+            new HttpServerCodec(MAX_REQUEST_LINE_BYTES, limits.maxRequestHeaderBytes(), 64 * 1024),
+            new FlowControlHandler(),
+            new ClientConnection(proxy, headDeadline));
+      }
+    };
   }
 
-  private static ServerConnector connector(Server server, int port) {
-    HttpConfiguration config = new HttpConfiguration();
-    config.setSendServerVersion(false);
-    config.setSendXPoweredBy(false);
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
-    connector.setPort(port);
-    server.addConnector(connector);
-    return connector;
+  private static ChannelInitializer<SocketChannel> adminPort(AdminHandler admin, ServerLimits limits) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(SocketChannel channel) {
+        channel.pipeline().addLast(
+            new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
+            new HttpServerCodec(MAX_REQUEST_LINE_BYTES, limits.maxRequestHeaderBytes(), 8 * 1024),
+            new HttpObjectAggregator(MAX_ADMIN_REQUEST_BYTES),
+            admin);
+      }
+    };
+  }
+
+  private static Channel bind(Transport transport, int port, ChannelInitializer<SocketChannel> connections)
+      throws InterruptedException {
+    return new ServerBootstrap()
+        .group(transport.loops())
+        .channel(transport.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(connections)
+        .bind(port)
+        .sync()
+        .channel();
   }
 
   /** The proxy's port (the chosen one when started with port 0). */
   public int port() {
-    return proxyConnector.getLocalPort();
+    return ((InetSocketAddress) proxyChannel.localAddress()).getPort();
   }
 
   /** The admin port, or -1 when there is none. */
   public int adminPort() {
-    return adminConnector == null ? GatewayOptions.NO_ADMIN_PORT : adminConnector.getLocalPort();
+    return adminChannel == null ? GatewayOptions.NO_ADMIN_PORT
+        : ((InetSocketAddress) adminChannel.localAddress()).getPort();
   }
 
   @Override
   public void close() throws Exception {
     Exception failure = new Exception("stopping the gateway failed");
-    stopQuietly(server, client, engine, store, failure);
+    for (Channel listening : new Channel[] {proxyChannel, adminChannel}) {
+      if (listening != null) {
+        listening.close().awaitUninterruptibly();
+      }
+    }
+    stopQuietly(transport, engine, store, failure);
     if (failure.getSuppressed().length > 0) {
       throw failure;
     }
   }
 
-  private static void stopQuietly(Server server, HttpClient client, Idempotency engine, IdempotencyStore store,
+  private static void stopQuietly(Transport transport, Idempotency engine, IdempotencyStore store,
       Throwable failures) {
     AutoCloseable[] parts = {
-        server == null ? null : server::stop,
-        client == null ? null : client::stop,
+        transport == null ? null : () -> transport.loops().shutdownGracefully(0, 5, TimeUnit.SECONDS).sync(),
         engine,
         store};
     for (AutoCloseable part : parts) {

@@ -2,22 +2,68 @@ package io.idem.gateway;
 
 import io.idem.http.StoredResponse;
 import io.idem.http.StoredResponse.Header;
-import java.nio.ByteBuffer;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
+import io.idem.jetty.ProblemJson;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.Date;
 
-/** Writes an answer the gateway makes itself (a replay, a problem) to the client, body byte for byte. */
+/** Answers the gateway makes itself (a replay, a problem), body byte for byte, and the {@code Date} every answer carries. */
 final class Replies {
+
+  private static volatile String date = "";
+  private static volatile long dateSecond = -1;
 
   private Replies() {}
 
-  static void send(Response response, StoredResponse answer, Callback callback) {
-    response.setStatus(answer.status());
+  static FullHttpResponse of(StoredResponse answer) {
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.valueOf(answer.status()), Unpooled.wrappedBuffer(answer.body()));
+    HttpHeaders headers = response.headers();
     for (Header header : answer.headers()) {
-      response.getHeaders().add(header.name(), header.value());
+      headers.add(header.name(), header.value());
     }
-    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
-    response.write(true, ByteBuffer.wrap(answer.body()), callback);
+    headers.set(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
+    headers.set(HttpHeaderNames.DATE, date());
+    return response;
+  }
+
+  /**
+   * One of the server's own problems (a malformed request, a limit), then the connection is closed;
+   * {@code allow} is the {@code Allow} header of a 405, else null.
+   */
+  static ChannelFuture problemAndClose(ChannelHandlerContext ctx, int status, String allow) {
+    byte[] body = ProblemJson.body(status);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+        Unpooled.wrappedBuffer(body));
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, ProblemJson.CONTENT_TYPE)
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+        .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+        .set(HttpHeaderNames.DATE, date());
+    if (allow != null) {
+      response.headers().set(HttpHeaderNames.ALLOW, allow);
+    }
+    return ctx.writeAndFlush(response).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+  }
+
+  /** The HTTP date of this second, formatted once per second. */
+  static String date() {
+    long now = System.currentTimeMillis();
+    long second = now / 1000;
+    if (second != dateSecond) {
+      date = DateFormatter.format(new Date(now));
+      dateSecond = second;
+    }
+    return date;
   }
 }

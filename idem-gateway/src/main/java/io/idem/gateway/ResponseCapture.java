@@ -1,7 +1,7 @@
 package io.idem.gateway;
 
+import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 
 /** Copies up to {@code limit} bytes of a response body as it streams by; one more marks it too large to keep. */
 final class ResponseCapture {
@@ -14,21 +14,21 @@ final class ResponseCapture {
     this.limit = limit;
   }
 
-  /** Copies from {@code buffer} without moving its position. */
-  void add(ByteBuffer buffer) {
+  /** Copies the readable bytes of {@code buffer} without moving its reader index. */
+  void add(ByteBuf buffer) {
     if (overflowed) {
       return;
     }
-    int room = limit - bytes.size();
-    int length = buffer.remaining();
-    if (length > room) {
+    int length = buffer.readableBytes();
+    if (length > limit - bytes.size()) {
       overflowed = true;
       return;
     }
-    ByteBuffer view = buffer.duplicate();
-    byte[] copy = new byte[length];
-    view.get(copy);
-    bytes.write(copy, 0, length);
+    if (length > 0) {
+      byte[] copy = new byte[length];
+      buffer.getBytes(buffer.readerIndex(), copy);
+      bytes.write(copy, 0, length);
+    }
   }
 
   byte[] body() {

@@ -5,28 +5,36 @@ import io.idem.http.HttpAttempt;
 import io.idem.http.ProblemType;
 import io.idem.http.Problems;
 import io.idem.http.StoredResponse.Header;
-import java.net.URI;
-import java.nio.ByteBuffer;
-import java.time.Duration;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.Result;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.EofException;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One request forwarded upstream, its answer streamed back to the client as it arrives and, when the
- * request holds a key, copied (up to the stored-size limit) and handed to its {@link HttpAttempt}.
+ * One request forwarded upstream on a pooled connection of the client's own event loop, its answer
+ * streamed back to the client as it arrives and, when the request holds a key, copied (up to the
+ * stored-size limit) and handed to its {@link HttpAttempt}. Everything here runs on that one loop.
  *
  * <p>What a fault does to the key (decision 0701):
  * <ul>
@@ -43,200 +51,354 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 final class UpstreamCall {
 
-  private final Request request;
-  private final Response response;
-  private final Callback callback;
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamCall.class);
+
+  private final ClientConnection client;
+  private final ProxyContext proxy;
+  private final EventLoop loop;
+  private final HttpRequest request;
+  private final SocketAddress clientAddress;
+  private final Upstream upstream;
+  private final String target;
+  private final byte[] body;
   private final HttpAttempt attempt;
   private final ResponseCapture capture;
-  private final GatewayMetrics metrics;
 
-  private int status;
-  private List<Header> headers = List.of();
-  // Guarded by this: where the exchange is, and whether the client has been answered otherwise.
+  private Channel channel;
   private boolean requestSent;
   private boolean headersReceived;
+  private boolean informational;
+  private boolean upstreamKeepAlive;
   private boolean clientAnswered;
   private boolean clientGone;
-  private Scheduler.Task clientTimer;
-  private org.eclipse.jetty.client.Request upstream;
+  private boolean done;
+  private int status;
+  private List<Header> headers = List.of();
+  /** One timer: first at the upstream timeout (for the client), then at the exchange limit. */
+  private ScheduledFuture<?> timer;
+  private long startNanos;
 
-  /** {@code attempt} is null for a request that passes through without a key. */
-  UpstreamCall(Request request, Response response, Callback callback, HttpAttempt attempt, GatewayMetrics metrics) {
+  /** {@code body} is null when the client's body streams through; {@code attempt} is null without a key. */
+  UpstreamCall(ClientConnection client, ProxyContext proxy, EventLoop loop, HttpRequest request,
+      SocketAddress clientAddress, Upstream upstream, String target, byte[] body, HttpAttempt attempt) {
+    this.client = client;
+    this.proxy = proxy;
+    this.loop = loop;
     this.request = request;
-    this.response = response;
-    this.callback = callback;
+    this.clientAddress = clientAddress;
+    this.upstream = upstream;
+    this.target = target;
+    this.body = body;
     this.attempt = attempt;
     this.capture = attempt == null ? null : new ResponseCapture(attempt.maxStoredResponseBytes());
-    this.metrics = metrics;
   }
 
-  /**
-   * Sends the request. {@code exchangeLimit} bounds the whole exchange with the upstream (the attempt
-   * time limit when a key is held); {@code clientTimeout} is how long the client waits for it to begin.
-   */
-  void start(HttpClient client, URI target, byte[] body, Duration clientTimeout, Duration exchangeLimit,
-      Scheduler scheduler) {
-    org.eclipse.jetty.client.Request out = client.newRequest(target)
-        .method(request.getMethod())
-        .headers(fields -> ForwardedHeaders.copy(request, fields))
-        .timeout(exchangeLimit.toMillis(), TimeUnit.MILLISECONDS)
-        .onRequestSuccess(sent -> sent())
-        .onResponseHeaders(this::onHeaders)
-        .onResponseContentAsync(this::onContent);
-    if (body != null) {
-      out.body(new BytesRequestContent((String) null, body));
-    } else if (ClientBody.present(request)) {
-      out.body(new ClientBody(request));
-    }
-    synchronized (this) {
-      upstream = out;
-      clientTimer = scheduler.schedule(this::clientTimedOut, clientTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-    out.send(this::onComplete);
+  void start() {
+    startNanos = System.nanoTime();
+    timer = loop.schedule(this::timeUp, proxy.upstreamTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    proxy.pool().borrow(loop, upstream).addListener((ChannelFutureListener) this::connected);
   }
 
-  private synchronized void sent() {
-    requestSent = true;
-  }
-
-  /** The client has waited long enough for the answer to begin. */
-  private void clientTimedOut() {
-    boolean answer;
-    boolean abort;
-    synchronized (this) {
-      if (headersReceived || clientAnswered) {
-        return;
+  private void connected(ChannelFuture connecting) {
+    if (done) {
+      if (connecting.isSuccess()) {
+        connecting.channel().close();
       }
-      // A key whose request reached the upstream stays held while the answer may still come.
-      abort = attempt == null || !requestSent;
-      answer = requestSent || attempt == null;
-      clientAnswered = answer;
+      return;
     }
-    if (abort) {
-      upstream.abort(new TimeoutException("the upstream did not answer within the upstream timeout"));
+    if (!connecting.isSuccess()) {
+      unreachable();
+      return;
     }
-    if (answer) {
-      metrics.outcome(GatewayMetrics.UPSTREAM_TIMEOUT);
-      Replies.send(response, Problems.of(ProblemType.UPSTREAM_TIMEOUT, attempt == null
-          ? "the upstream did not begin to answer in time"
-          : "the upstream did not begin to answer in time; it may still act, and its answer will be kept: retry "
-              + "with the same key to get it"), callback);
+    channel = connecting.channel();
+    channel.config().setAutoRead(true);
+    UpstreamPool.UpstreamHandler.of(channel).bind(this);
+    // The client's headers were checked when decoded: they are not checked again.
+    HttpRequest out = body != null
+        ? new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, Unpooled.wrappedBuffer(body), false)
+        : new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, false);
+    ForwardedHeaders.copy(request.headers(), clientAddress, upstream, out.headers());
+    if (body != null) {
+      out.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      channel.writeAndFlush(out).addListener(this::requestWritten);
+      return;
+    }
+    // The client's framing is kept: a fixed-length body stays fixed-length, a chunked one chunked.
+    if (HttpUtil.isContentLengthSet(request)) {
+      out.headers().set(HttpHeaderNames.CONTENT_LENGTH, HttpUtil.getContentLength(request, 0L));
+    } else if (HttpUtil.isTransferEncodingChunked(request)) {
+      out.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    channel.write(out).addListener(this::failedWrite);
+    client.readBody();
+  }
+
+  /** A piece of the client's body, passed on; the next is read once this one is written. */
+  void clientContent(HttpContent content, boolean last) {
+    if (done || channel == null) {
+      content.release();
+      return;
+    }
+    channel.writeAndFlush(content).addListener((ChannelFutureListener) written -> {
+      if (!written.isSuccess()) {
+        written.channel().close();
+      } else if (last) {
+        requestSent = true;
+      } else if (!done) {
+        client.readBody();
+      }
+    });
+  }
+
+  private void requestWritten(io.netty.util.concurrent.Future<? super Void> written) {
+    if (written.isSuccess()) {
+      requestSent = true;
+    } else {
+      channel.close();
     }
   }
 
-  private void onHeaders(org.eclipse.jetty.client.Response answer) {
-    List<Header> received = new ArrayList<>(answer.getHeaders().size());
-    for (HttpField field : answer.getHeaders()) {
-      received.add(new Header(field.getName(), field.getValue()));
+  private void failedWrite(io.netty.util.concurrent.Future<? super Void> written) {
+    if (!written.isSuccess()) {
+      channel.close();
     }
-    boolean toClient;
-    synchronized (this) {
-      headersReceived = true;
-      status = answer.getStatus();
-      headers = HopByHop.strip(received);
-      toClient = !clientAnswered;
-      if (clientTimer != null) {
-        clientTimer.cancel();
+  }
+
+  /** What the upstream connection decoded: the answer's head, then its body in pieces. */
+  void fromUpstream(Object msg) {
+    if (msg instanceof HttpResponse response) {
+      head(response);
+    }
+    if (msg instanceof HttpContent content) {
+      content(content);
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void head(HttpResponse response) {
+    if (response.decoderResult().isFailure()) {
+      channel.close();
+      return;
+    }
+    if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+      // A 100 Continue the upstream sends anyway: the gateway already answered the client's Expect itself.
+      informational = true;
+      return;
+    }
+    headersReceived = true;
+    status = response.status().code();
+    List<Header> received = new ArrayList<>(response.headers().size());
+    for (Map.Entry<String, String> field : response.headers()) {
+      received.add(new Header(field.getKey(), field.getValue()));
+    }
+    headers = HopByHop.strip(received);
+    upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+    if (toClient()) {
+      client.sendHead(status, headers, HttpUtil.isContentLengthSet(response)
+          ? HttpUtil.getContentLength(response, -1L) : -1);
+    }
+  }
+
+  private void content(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (informational || done || content.decoderResult().isFailure()) {
+      boolean broken = !informational && !done;
+      informational &= !last;
+      content.release();
+      if (broken) {
+        // Cut short (fewer bytes than its length, a bad chunk): the connection is closed and the answer fails.
+        channel.close();
+      }
+      return;
+    }
+    if (capture != null) {
+      capture.add(content.content());
+    }
+    boolean toClient = toClient();
+    if (last) {
+      succeeded(toClient);
+    }
+    if (toClient) {
+      if (last) {
+        clientAnswered = true;
+      }
+      client.sendContent(content, last);
+    } else {
+      content.release();
+    }
+  }
+
+  private void succeeded(boolean toClient) {
+    done = true;
+    cancel(timer);
+    UpstreamPool.UpstreamHandler.of(channel).unbind();
+    if (requestSent && upstreamKeepAlive) {
+      proxy.pool().giveBack(channel, upstream);
+    } else {
+      channel.close();
+    }
+    if (attempt != null) {
+      try {
+        attempt.finishAsync(status, headers, capture.body(), capture.complete());
+      } catch (RuntimeException e) {
+        LOG.warn("could not store the upstream's answer for a key", e);
       }
     }
     if (toClient) {
-      response.setStatus(status);
-      for (Header header : headers) {
-        response.getHeaders().add(header.name(), header.value());
-      }
-      long length = answer.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-      if (length >= 0) {
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
-      }
+      proxy.metrics().outcome(attempt == null ? GatewayMetrics.PASSED_THROUGH : GatewayMetrics.EXECUTED);
     }
   }
 
-  private void onContent(org.eclipse.jetty.client.Response answer, Content.Chunk chunk, Runnable demander) {
-    ByteBuffer bytes = chunk.getByteBuffer();
-    if (capture != null) {
-      capture.add(bytes);
-    }
-    boolean toClient;
-    synchronized (this) {
-      toClient = !clientAnswered && !clientGone;
-    }
-    if (!toClient) {
-      demander.run();
+  /** The upstream connection closed before the exchange ended. */
+  void upstreamClosed() {
+    if (done) {
       return;
     }
-    // The next chunk is read once the client has taken this one: a slow client slows the upstream read.
-    response.write(false, bytes, Callback.from(demander, failure -> {
-      synchronized (this) {
-        clientGone = true;
-      }
-      demander.run();
-    }));
-  }
-
-  private void onComplete(Result result) {
-    boolean toClient;
-    boolean sent;
-    boolean began;
-    boolean gone;
-    synchronized (this) {
-      if (clientTimer != null) {
-        clientTimer.cancel();
-      }
-      // Once the client was answered (504), its callback is done: only the key is left to settle.
-      toClient = !clientAnswered;
+    if (!requestSent) {
+      unreachable();
+      return;
+    }
+    end();
+    if (!headersReceived) {
+      failedBeforeAnswer();
+    } else if (toClient()) {
+      // The answer has begun: the client sees it cut off, as it was.
+      proxy.metrics().outcome(GatewayMetrics.UPSTREAM_FAILED);
       clientAnswered = true;
-      sent = requestSent;
-      began = headersReceived;
-      gone = clientGone;
-    }
-    if (result.isSucceeded()) {
-      succeeded(toClient, gone);
-    } else if (!sent) {
-      unreachable(toClient);
-    } else if (!began) {
-      failedBeforeAnswer(toClient);
-    } else if (toClient) {
-      // The response is committed: the client sees it cut off, as it was.
-      metrics.outcome(GatewayMetrics.UPSTREAM_FAILED);
-      callback.failed(result.getFailure());
-    }
-  }
-
-  private void succeeded(boolean toClient, boolean clientWentAway) {
-    if (attempt != null) {
-      attempt.finishAsync(status, headers, capture.body(), capture.complete());
-    }
-    if (!toClient) {
-      return;
-    }
-    metrics.outcome(attempt == null ? GatewayMetrics.PASSED_THROUGH : GatewayMetrics.EXECUTED);
-    if (clientWentAway) {
-      callback.failed(new EofException("the client went away before the whole answer was sent"));
-    } else {
-      response.write(true, null, callback);
+      client.cutOff();
     }
   }
 
   /** The upstream never had the whole request: it cannot have acted, so the key is released. */
-  private void unreachable(boolean toClient) {
+  private void unreachable() {
+    end();
     if (attempt != null) {
       attempt.abandonAsync();
     }
-    if (toClient) {
-      metrics.outcome(GatewayMetrics.UPSTREAM_UNREACHABLE);
-      Replies.send(response, Problems.of(ProblemType.UPSTREAM_UNREACHABLE, "the upstream could not be reached; "
-          + "the request was not delivered and may be retried"), callback);
+    if (toClient()) {
+      proxy.metrics().outcome(GatewayMetrics.UPSTREAM_UNREACHABLE);
+      answerClient(Problems.of(ProblemType.UPSTREAM_UNREACHABLE, "the upstream could not be reached; "
+          + "the request was not delivered and may be retried"));
     }
   }
 
   /** The request was delivered, the answer never began: the upstream may have acted, the key stays held. */
-  private void failedBeforeAnswer(boolean toClient) {
-    if (toClient) {
-      metrics.outcome(GatewayMetrics.UPSTREAM_FAILED);
-      Replies.send(response, Problems.of(ProblemType.UPSTREAM_FAILED, attempt == null
+  private void failedBeforeAnswer() {
+    if (toClient()) {
+      proxy.metrics().outcome(GatewayMetrics.UPSTREAM_FAILED);
+      answerClient(Problems.of(ProblemType.UPSTREAM_FAILED, attempt == null
           ? "the upstream closed the connection without answering"
           : "the upstream closed the connection without answering; it may have acted, so this key is held "
-              + "until the attempt time limit passes"), callback);
+              + "until the attempt time limit passes"));
+    }
+  }
+
+  /**
+   * The upstream timeout, then the exchange limit: the whole exchange is bounded (by the attempt time
+   * limit when a key is held), so nothing waits forever.
+   */
+  private void timeUp() {
+    if (done) {
+      return;
+    }
+    long left = startNanos + proxy.exchangeLimit().toNanos() - System.nanoTime();
+    if (left > 0) {
+      clientTimedOut();
+      if (!done) {
+        timer = loop.schedule(this::timeUp, left, TimeUnit.NANOSECONDS);
+      }
+    } else {
+      exchangeTimedOut();
+    }
+  }
+
+  /** The client has waited long enough for the answer to begin. */
+  private void clientTimedOut() {
+    if (headersReceived || done || !toClient()) {
+      return;
+    }
+    if (attempt != null && !requestSent) {
+      // Not delivered yet: stopped here, and the key released.
+      unreachable();
+      return;
+    }
+    if (attempt == null) {
+      end();
+    }
+    // A key whose request reached the upstream stays held while the answer may still come.
+    proxy.metrics().outcome(GatewayMetrics.UPSTREAM_TIMEOUT);
+    answerClient(Problems.of(ProblemType.UPSTREAM_TIMEOUT, attempt == null
+        ? "the upstream did not begin to answer in time"
+        : "the upstream did not begin to answer in time; it may still act, and its answer will be kept: retry "
+            + "with the same key to get it"));
+  }
+
+  /** Past the exchange limit: given up; a held key then waits out the engine's attempt time limit. */
+  private void exchangeTimedOut() {
+    if (!done) {
+      if (channel != null) {
+        channel.close();
+      } else {
+        unreachable();
+      }
+    }
+  }
+
+  /** The client's body came too slowly or grew too large; true when the client may still be answered. */
+  boolean clientBodyFailed() {
+    boolean answer = toClient() && !headersReceived;
+    end();
+    if (answer) {
+      clientAnswered = true;
+    }
+    return answer;
+  }
+
+  /** The client went away: an answer on its way is still read to the end and kept; a body still arriving is lost. */
+  void clientGone() {
+    clientGone = true;
+    if (!done && !requestSent && body == null) {
+      if (channel != null) {
+        channel.close();
+      } else {
+        end();
+      }
+    }
+    if (channel != null) {
+      channel.config().setAutoRead(true);
+    }
+  }
+
+  /** Back-pressure: the upstream is read only as fast as the client takes the answer. */
+  void clientWritable(boolean writable) {
+    if (channel != null && !done && !clientGone) {
+      channel.config().setAutoRead(writable);
+    }
+  }
+
+  private boolean toClient() {
+    return !clientAnswered && !clientGone;
+  }
+
+  private void answerClient(io.idem.http.StoredResponse answer) {
+    clientAnswered = true;
+    client.send(answer);
+  }
+
+  /** Stops the exchange: timers off, the connection unbound and closed. */
+  private void end() {
+    done = true;
+    cancel(timer);
+    if (channel != null) {
+      UpstreamPool.UpstreamHandler.of(channel).unbind();
+      channel.close();
+    }
+  }
+
+  private static void cancel(ScheduledFuture<?> timer) {
+    if (timer != null) {
+      timer.cancel(false);
     }
   }
 }

@@ -2,9 +2,11 @@ package io.idem.http;
 
 import io.idem.http.StoredResponse.Header;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Headers that describe one connection, not the response (RFC 9110 section 7.6.1), plus those a
@@ -16,6 +18,8 @@ public final class HopByHop {
       "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
       "content-length", "date", HttpIdempotency.REPLAYED_HEADER.toLowerCase(Locale.ROOT));
 
+  private static final Set<String> ALWAYS_ANY_CASE = anyCase(ALWAYS);
+
   private HopByHop() {}
 
   /** The end-to-end headers, in order; also drops those named by {@code Connection}. */
@@ -23,18 +27,38 @@ public final class HopByHop {
     List<String> named = new ArrayList<>();
     for (Header header : headers) {
       if (header.name().equalsIgnoreCase("connection")) {
-        for (String token : header.value().split(",")) {
-          named.add(token.trim().toLowerCase(Locale.ROOT));
-        }
+        named.addAll(namedBy(header.value()));
       }
     }
     List<Header> kept = new ArrayList<>(headers.size());
     for (Header header : headers) {
-      String name = header.name().toLowerCase(Locale.ROOT);
-      if (!ALWAYS.contains(name) && !named.contains(name)) {
+      if (!isHopByHop(header.name(), named)) {
         kept.add(header);
       }
     }
     return kept;
+  }
+
+  /**
+   * Whether a header is not passed on: always hop-by-hop, or among {@code named} (what the message's
+   * {@code Connection} headers list, from {@link #namedBy}). For a proxy that copies headers one by one.
+   */
+  public static boolean isHopByHop(String name, List<String> named) {
+    return ALWAYS_ANY_CASE.contains(name) || !named.isEmpty() && named.contains(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** The header names a {@code Connection} header's value lists, in lower case. */
+  public static List<String> namedBy(String connection) {
+    List<String> named = new ArrayList<>();
+    for (String token : connection.split(",")) {
+      named.add(token.trim().toLowerCase(Locale.ROOT));
+    }
+    return named;
+  }
+
+  private static Set<String> anyCase(Set<String> names) {
+    Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    set.addAll(names);
+    return Collections.unmodifiableSet(set);
   }
 }

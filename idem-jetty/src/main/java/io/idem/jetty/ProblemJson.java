@@ -9,11 +9,12 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The server's own RFC 9457 answers: {@code about:blank} problems (the status says it all), with a
- * fixed detail per status. Never a server message: those name exception classes and timeouts.
+ * fixed detail per status. Never a server message: those name exception classes and timeouts. Public
+ * for the gateway, whose front door is not Jetty but answers the same problems.
  */
-final class ProblemJson {
+public final class ProblemJson {
 
-  static final String CONTENT_TYPE = "application/problem+json";
+  public static final String CONTENT_TYPE = "application/problem+json";
 
   private ProblemJson() {}
 
@@ -24,7 +25,8 @@ final class ProblemJson {
     response.write(true, ByteBuffer.wrap(body(status)), callback);
   }
 
-  static byte[] body(int status) {
+  /** The problem+json body of a {@code status} the server answers itself. */
+  public static byte[] body(int status) {
     String title = HttpStatus.getMessage(status);
     return ("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\""
         + detail(status) + "\"}").getBytes(StandardCharsets.UTF_8);
