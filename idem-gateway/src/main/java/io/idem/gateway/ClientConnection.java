@@ -45,6 +45,8 @@ import java.util.concurrent.TimeUnit;
 final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   private static final Set<String> REFUSED_METHODS = Set.of("TRACE", "TRACK");
+  /** The most of an unread body read and dropped to keep the connection after an answer that did not need it. */
+  static final long MAX_DRAINED_BYTES = 64 * 1024;
 
   private final ProxyContext proxy;
   private final HeadDeadline headDeadline;
@@ -57,6 +59,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private boolean bodyExpected;
   private boolean lastContentSeen;
   private boolean discarding;
+  private long drained;
   private ProxyRequestView view;
   private Upstream upstream;
   private String target;
@@ -159,10 +162,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private void content(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
     if (discarding || !busy) {
+      drained += content.content().readableBytes();
       content.release();
-      if (last && discarding) {
+      if (!discarding) {
+        return;
+      }
+      if (last) {
         discarding = false;
+        stopBodyClock();
         nextRequest();
+      } else if (drained > MAX_DRAINED_BYTES) {
+        ctx.close();
+      } else {
+        ctx.read();
       }
       return;
     }
@@ -333,6 +345,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   /** The body of a request on its way upstream arrived too slowly (408) or grew too large (413). */
   private void failBody(int status) {
     stopBodyClock();
+    if (discarding) {
+      // The answer is out: a body that does not arrive only costs the connection.
+      ctx.close();
+      return;
+    }
     if (call != null) {
       UpstreamCall broken = call;
       call = null;
@@ -353,8 +370,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     Replies.problemAndClose(ctx, status, status == 405 ? proxy.limits().allowedMethods() : null);
   }
 
+  /** Whether the connection can take another request once this one is answered: its body was read, or can be dropped. */
   private boolean reusableAfterAnswer() {
-    return lastContentSeen || !bodyExpected;
+    return lastContentSeen || !bodyExpected
+        || HttpUtil.getContentLength(request, MAX_DRAINED_BYTES + 1) - bodyBytes <= MAX_DRAINED_BYTES;
   }
 
   /** The client has the whole answer (or could not take it): the next request, or the end of the connection. */
@@ -367,9 +386,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!lastContentSeen) {
-      // A request without a body still ends with an empty last part: read past it.
+      // The body the answer did not need is read and dropped (a request without one still ends with an
+      // empty last part), within the body's time limit.
       discarding = true;
-      ctx.read();
+      drained = 0;
+      readBodyOnTheClock();
       return;
     }
     nextRequest();
