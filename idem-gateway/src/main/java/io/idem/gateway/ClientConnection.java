@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -33,6 +34,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client connection of the proxy port, one request at a time (a pipelined request waits, unread,
@@ -44,6 +47,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
   private static final Set<String> REFUSED_METHODS = Set.of("TRACE", "TRACK");
   /** The most of an unread body read and dropped to keep the connection after an answer that did not need it. */
   static final long MAX_DRAINED_BYTES = 64 * 1024;
@@ -89,6 +93,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     if (msg instanceof HttpRequest head) {
       try {
         head(head);
+      } catch (RuntimeException unexpected) {
+        // Nothing may be left unanswered, and nothing of the failure reaches the client.
+        LOG.warn("a request failed before it was forwarded", unexpected);
+        refuse(500);
       } finally {
         if (msg instanceof HttpContent) {
           // A request the decoder could not read comes whole, with its failure.
@@ -113,6 +121,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
     request = head;
     busy = true;
+    if (!head.protocolVersion().equals(HttpVersion.HTTP_1_1) && !head.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+      refuse(505);
+      return;
+    }
     keepAlive = HttpUtil.isKeepAlive(head);
     bodyExpected = HttpUtil.isContentLengthSet(head) ? HttpUtil.getContentLength(head, 0L) > 0
         : HttpUtil.isTransferEncodingChunked(head);
@@ -204,6 +216,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   private void bufferContent(HttpContent content, boolean last) {
     try {
+      if (bodyBytes > proxy.limits().maxRequestBodyBytes()) {
+        // Past the server's limit, as a declared length would have been: refused before any decision.
+        releaseBuffer();
+        refuse(413);
+        return;
+      }
       if (buffered.readableBytes() + content.content().readableBytes() > bufferLimit) {
         view.bodyTooLarge(bufferLimit);
         releaseBuffer();
@@ -270,6 +288,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   void readBody() {
     if (streamClock) {
       streamClock = false;
+      if (HttpUtil.is100ContinueExpected(request)) {
+        // The upstream is ready for the body: the client may send it (its Expect is not forwarded).
+        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      }
       readBodyOnTheClock();
     } else {
       ctx.read();
@@ -285,6 +307,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     response.headers().set(HttpHeaderNames.DATE, Replies.date());
     if (contentLength >= 0) {
       response.headers().set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
+    } else if (status == 204 || status == 304 || request.method().equals(HttpMethod.HEAD)) {
+      // No body follows: nothing to frame.
     } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
       response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     } else {
