@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private final ProxyContext proxy;
   private final HeadDeadline headDeadline;
   private ChannelHandlerContext ctx;
+  /** Decoded messages not asked for yet; whether the handler waits for one. */
+  private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
+  private boolean wanted;
+  private String clientAddress;
 
   // The exchange in progress; all on this connection's event loop.
   private HttpRequest request;
@@ -85,11 +90,35 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    ctx.read();
+    pull();
   }
 
+  /**
+   * The decoder hands over every message it finds in the bytes read, asked for or not: those not asked
+   * for yet wait here, in order, so that the connection takes one step of one request at a time.
+   */
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!wanted) {
+      pending.add(msg);
+      return;
+    }
+    wanted = false;
+    dispatch(msg);
+  }
+
+  /** The next message: one already decoded, or a read from the socket. */
+  private void pull() {
+    Object next = pending.poll();
+    if (next != null) {
+      dispatch(next);
+    } else {
+      wanted = true;
+      ctx.read();
+    }
+  }
+
+  private void dispatch(Object msg) {
     if (msg instanceof HttpRequest head) {
       try {
         head(head);
@@ -186,7 +215,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       } else if (drained > MAX_DRAINED_BYTES) {
         ctx.close();
       } else {
-        ctx.read();
+        pull();
       }
       return;
     }
@@ -240,7 +269,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       releaseBuffer();
       decide();
     } else {
-      ctx.read();
+      pull();
     }
   }
 
@@ -276,7 +305,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
     HttpAttempt attempt = decision instanceof HttpDecision.Execute execute ? execute.attempt() : null;
     byte[] body = view.bodyIfRead();
-    call = new UpstreamCall(this, proxy, ctx.channel().eventLoop(), request, ctx.channel().remoteAddress(), upstream,
+    if (clientAddress == null) {
+      clientAddress = ForwardedHeaders.address(ctx.channel().remoteAddress());
+    }
+    call = new UpstreamCall(this, proxy, ctx.channel().eventLoop(), request, clientAddress, upstream,
         target, body, attempt);
     streamClock = body == null && bodyExpected;
     call.start();
@@ -294,7 +326,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       }
       readBodyOnTheClock();
     } else {
-      ctx.read();
+      pull();
     }
   }
 
@@ -426,7 +458,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     view = null;
     bodyBytes = 0;
     headDeadline.awaitNextHead();
-    ctx.read();
+    pull();
   }
 
   // The body's clock: it may take the body timeout plus a second per minimum rate's worth of bytes.
@@ -439,7 +471,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     bodyBytes = 0;
     bodyStartNanos = System.nanoTime();
     bodyClockRunning = true;
-    ctx.read();
+    pull();
     if (bodyClockRunning && bodyTimer == null && ctx.channel().isActive()) {
       scheduleBodyCheck();
     }
@@ -489,6 +521,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    for (Object msg = pending.poll(); msg != null; msg = pending.poll()) {
+      ReferenceCountUtil.release(msg);
+    }
     stopBodyClock();
     releaseBuffer();
     if (call != null) {

@@ -19,7 +19,8 @@ final class ForwardedHeaders {
 
   private ForwardedHeaders() {}
 
-  static void copy(HttpHeaders client, SocketAddress remote, Upstream upstream, HttpHeaders out) {
+  /** {@code address} is the client's, from {@link #address}. */
+  static void copy(HttpHeaders client, String address, Upstream upstream, HttpHeaders out) {
     String connection = client.get(HttpHeaderNames.CONNECTION);
     List<String> named = connection == null ? List.of() : HopByHop.namedBy(connection);
     out.set(HttpHeaderNames.HOST, upstream.authority());
@@ -29,7 +30,6 @@ final class ForwardedHeaders {
         out.add(name, field.getValue());
       }
     }
-    String address = clientAddress(remote);
     String host = client.get(HttpHeaderNames.HOST);
     StringBuilder forwarded = new StringBuilder("for=").append(forwardedNode(address)).append(";proto=http");
     if (host != null) {
@@ -44,7 +44,8 @@ final class ForwardedHeaders {
     }
   }
 
-  private static String clientAddress(SocketAddress address) {
+  /** The client's IP address as {@code X-Forwarded-For} carries it, once per connection. */
+  static String address(SocketAddress address) {
     if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
       return inet.getAddress().getHostAddress();
     }

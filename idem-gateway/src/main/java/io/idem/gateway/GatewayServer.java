@@ -17,7 +17,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -104,7 +103,6 @@ public final class GatewayServer implements AutoCloseable {
             new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
             headDeadline,
             new HttpServerCodec(MAX_REQUEST_LINE_BYTES, limits.maxRequestHeaderBytes(), 64 * 1024),
-            new FlowControlHandler(),
             new ClientConnection(proxy, headDeadline));
       }
     };

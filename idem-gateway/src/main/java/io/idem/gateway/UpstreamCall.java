@@ -23,7 +23,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +56,7 @@ final class UpstreamCall {
   private final ProxyContext proxy;
   private final EventLoop loop;
   private final HttpRequest request;
-  private final SocketAddress clientAddress;
+  private final String clientAddress;
   private final Upstream upstream;
   private final String target;
   private final byte[] body;
@@ -80,7 +79,7 @@ final class UpstreamCall {
 
   /** {@code body} is null when the client's body streams through; {@code attempt} is null without a key. */
   UpstreamCall(ClientConnection client, ProxyContext proxy, EventLoop loop, HttpRequest request,
-      SocketAddress clientAddress, Upstream upstream, String target, byte[] body, HttpAttempt attempt) {
+      String clientAddress, Upstream upstream, String target, byte[] body, HttpAttempt attempt) {
     this.client = client;
     this.proxy = proxy;
     this.loop = loop;
