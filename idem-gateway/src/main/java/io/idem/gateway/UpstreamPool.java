@@ -31,7 +31,12 @@ import javax.net.ssl.SSLParameters;
  */
 final class UpstreamPool {
 
-  static final Duration IDLE = Duration.ofSeconds(60);
+  /**
+   * Shorter than the keep-alive timeouts upstream servers commonly use (Node.js and uvicorn: 5 s): an
+   * upstream that closes an idle connection just as the gateway sends a request on it would turn a
+   * request it never read into an "upstream failed" (decision 0701), with the key held.
+   */
+  static final Duration IDLE = Duration.ofSeconds(4);
   static final int CONNECT_TIMEOUT_MILLIS = 5_000;
   /** Idle connections kept per upstream and loop; more are closed when returned. */
   private static final int MAX_IDLE = 256;
