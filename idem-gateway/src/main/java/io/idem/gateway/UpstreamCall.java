@@ -94,7 +94,8 @@ final class UpstreamCall {
 
   void start() {
     startNanos = System.nanoTime();
-    timer = loop.schedule(this::timeUp, proxy.upstreamTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    long first = Math.min(proxy.upstreamTimeout().toNanos(), proxy.exchangeLimit().toNanos());
+    timer = loop.schedule(this::timeUp, first, TimeUnit.NANOSECONDS);
     proxy.pool().borrow(loop, upstream).addListener((ChannelFutureListener) this::connected);
   }
 
