@@ -63,9 +63,10 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore, Si
     REFUSE_NEW
   }
 
-  private final Cache<IdempotencyKey, Entry> cache;
-  private final ConcurrentMap<IdempotencyKey, Entry> map;
-  private final Policy.VarExpiration<IdempotencyKey, Entry> expiration;
+  // Keyed by FlatKey: one string per record's key.
+  private final Cache<String, Entry> cache;
+  private final ConcurrentMap<String, Entry> map;
+  private final Policy.VarExpiration<String, Entry> expiration;
   private final Ticker ticker;
   private final long maximumSize;
   private final long evictionBatch;
@@ -101,15 +102,16 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore, Si
   public Reservation reserve(IdempotencyKey key, Fingerprint fingerprint, LeaseToken token, Duration lease) {
     Objects.requireNonNull(fingerprint, "fingerprint");
     Objects.requireNonNull(token, "token");
+    String flat = FlatKey.of(key);
     if (cache.estimatedSize() >= maximumSize) {
-      Entry existing = map.get(key);
+      Entry existing = map.get(flat);
       if (existing != null) {
         return Reservation.found(existing.toRecord());
       }
       makeRoom(key);
     }
-    Entry fresh = new Entry(fingerprint, token, null, deadline(lease));
-    Entry existing = map.putIfAbsent(key, fresh);
+    Entry fresh = Entry.inProgress(fingerprint, token, deadline(lease));
+    Entry existing = map.putIfAbsent(flat, fresh);
     return existing == null ? Reservation.acquired(token) : Reservation.found(existing.toRecord());
   }
 
@@ -117,21 +119,20 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore, Si
   public boolean complete(IdempotencyKey key, LeaseToken token, byte[] result, Duration retention) {
     Objects.requireNonNull(result, "result");
     long deadline = deadline(retention);
-    byte[] copy = result.clone();
     Entry[] completed = {null};
-    map.computeIfPresent(key, (k, entry) -> {
+    map.computeIfPresent(FlatKey.of(key), (k, entry) -> {
       if (!entry.heldBy(token)) {
         return entry;
       }
-      completed[0] = new Entry(entry.fingerprint, null, copy, deadline);
+      completed[0] = entry.completed(result, deadline);
       return completed[0];
     });
     if (completed[0] == null) {
       return false;
     }
     if (signals.watched(key)) {
-      // The waiters answer from the record itself; it is theirs to read, never to change.
-      signals.fire(key, new StoredRecord.Completed(completed[0].fingerprint, copy));
+      // The waiters answer from the record itself (their own copy of it).
+      signals.fire(key, (StoredRecord.Completed) completed[0].toRecord());
     }
     return true;
   }
@@ -139,7 +140,7 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore, Si
   @Override
   public boolean release(IdempotencyKey key, LeaseToken token) {
     boolean[] released = {false};
-    map.computeIfPresent(key, (k, entry) -> {
+    map.computeIfPresent(FlatKey.of(key), (k, entry) -> {
       if (!entry.heldBy(token)) {
         return entry;
       }
@@ -156,19 +157,19 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore, Si
   public boolean extend(IdempotencyKey key, LeaseToken token, Duration lease) {
     long deadline = deadline(lease);
     boolean[] extended = {false};
-    map.computeIfPresent(key, (k, entry) -> {
+    map.computeIfPresent(FlatKey.of(key), (k, entry) -> {
       if (!entry.heldBy(token)) {
         return entry;
       }
       extended[0] = true;
-      return new Entry(entry.fingerprint, token, null, deadline);
+      return entry.extended(deadline);
     });
     return extended[0];
   }
 
   @Override
   public Optional<StoredRecord> find(IdempotencyKey key) {
-    Entry entry = map.get(key);
+    Entry entry = map.get(FlatKey.of(key));
     return entry == null ? Optional.empty() : Optional.of(entry.toRecord());
   }
 
@@ -228,7 +229,7 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore, Si
 
   @Override
   public boolean delete(IdempotencyKey key) {
-    Entry removed = map.remove(key);
+    Entry removed = map.remove(FlatKey.of(key));
     signals.fire(key);
     return removed != null && removed.deadline - ticker.read() > 0;
   }
@@ -237,8 +238,9 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore, Si
   public long purge(String namespace) {
     IdempotencyKey.validateNamespace(namespace);
     long removed = 0;
-    for (IdempotencyKey key : List.copyOf(map.keySet())) {
-      if (key.namespace().equals(namespace) && delete(key)) {
+    String prefix = FlatKey.namespacePrefix(namespace);
+    for (String flat : List.copyOf(map.keySet())) {
+      if (flat.startsWith(prefix) && delete(FlatKey.parse(flat))) {
         removed++;
       }
     }
@@ -266,8 +268,8 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore, Si
       // Finding victims walks the expiry order, which costs far more than an insert: take a batch at
       // once so that a store that stays full pays for the walk once per batch, not once per key.
       long batch = Math.max(needed, evictionBatch);
-      List<java.util.Map.Entry<IdempotencyKey, Entry>> victims = expiration.oldest(entries -> entries
-          .filter(e -> e.getValue().result != null)
+      List<java.util.Map.Entry<String, Entry>> victims = expiration.oldest(entries -> entries
+          .filter(e -> e.getValue().isCompleted())
           .limit(batch)
           .map(e -> java.util.Map.entry(e.getKey(), e.getValue()))
           .toList());
@@ -275,7 +277,7 @@ public final class MemoryStore implements LeaseExtendingStore, ObservedStore, Si
       for (var victim : victims) {
         if (map.remove(victim.getKey(), victim.getValue())) {
           evicted++;
-          notifyEvicted(victim.getKey());
+          notifyEvicted(FlatKey.parse(victim.getKey()));
         }
       }
       if (evicted < needed) {
