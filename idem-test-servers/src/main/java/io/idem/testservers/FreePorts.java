@@ -4,10 +4,18 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Free loopback ports for servers the tests start, and for addresses where nothing listens. */
 public final class FreePorts {
+
+  /**
+   * Every port handed out in this JVM, never handed out again: a port picked for a server that has not
+   * bound it yet (a cluster node still to start) looks free, and a second pick could take it first.
+   */
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
   private FreePorts() {}
 
@@ -18,7 +26,7 @@ public final class FreePorts {
   public static int pick() {
     for (int attempt = 0; attempt < 100; attempt++) {
       int port = ThreadLocalRandom.current().nextInt(20_000, 30_000);
-      if (isFree(port) && isFree(port + 10_000)) {
+      if (!HANDED_OUT.contains(port) && isFree(port) && isFree(port + 10_000) && HANDED_OUT.add(port)) {
         return port;
       }
     }
