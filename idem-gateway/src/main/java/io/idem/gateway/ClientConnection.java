@@ -7,34 +7,16 @@ import io.idem.http.ProblemType;
 import io.idem.http.Problems;
 import io.idem.http.StoredResponse;
 import io.idem.http.StoredResponse.Header;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,36 +31,23 @@ import org.slf4j.LoggerFactory;
 final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
-  private static final Set<String> REFUSED_METHODS = Set.of("TRACE", "TRACK");
-  /** The most of an unread body read and dropped to keep the connection after an answer that did not need it. */
-  static final long MAX_DRAINED_BYTES = 64 * 1024;
 
   private final ProxyContext proxy;
   private final HeadDeadline headDeadline;
   private ChannelHandlerContext ctx;
-  /** Decoded messages not asked for yet; whether the handler waits for one. */
-  private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
-  private boolean wanted;
+  private PacedMessages messages;
+  private BodyClock bodyClock;
   private String clientAddress;
 
   // The exchange in progress; all on this connection's event loop.
-  private HttpRequest request;
+  private RequestFraming framing;
   private boolean busy;
-  private boolean keepAlive;
-  private boolean bodyExpected;
-  private boolean lastContentSeen;
   private boolean discarding;
-  private long drained;
   private ProxyRequestView view;
   private Upstream upstream;
   private String target;
-  private ByteBuf buffered;
-  private int bufferLimit;
+  private GatheredBody gathered;
   private UpstreamCall call;
-  private long bodyBytes;
-  private long bodyStartNanos;
-  private ScheduledFuture<?> bodyTimer;
-  private boolean bodyClockRunning;
   /** A body streamed upstream: its clock starts when the call first asks for it. */
   private boolean streamClock;
 
@@ -90,32 +59,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    pull();
+    this.messages = new PacedMessages(ctx, this::dispatch);
+    this.bodyClock = new BodyClock(ctx, proxy.limits(), () -> failBody(408));
+    messages.pull();
   }
 
-  /**
-   * The decoder hands over every message it finds in the bytes read, asked for or not: those not asked
-   * for yet wait here, in order, so that the connection takes one step of one request at a time.
-   */
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!wanted) {
-      pending.add(msg);
-      return;
-    }
-    wanted = false;
-    dispatch(msg);
-  }
-
-  /** The next message: one already decoded, or a read from the socket. */
-  private void pull() {
-    Object next = pending.poll();
-    if (next != null) {
-      dispatch(next);
-    } else {
-      wanted = true;
-      ctx.read();
-    }
+    messages.received(msg);
   }
 
   private void dispatch(Object msg) {
@@ -141,44 +92,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   private void head(HttpRequest head) {
     headDeadline.headArrived();
-    if (head.decoderResult().isFailure()) {
-      Throwable cause = head.decoderResult().cause();
-      refuse(cause instanceof TooLongHttpHeaderException ? 431
-          : cause instanceof TooLongHttpLineException ? 414
-          : cause instanceof TooLongFrameException ? 431 : 400);
+    int refused = Replies.refusalOf(head, proxy.limits().maxRequestBodyBytes());
+    if (refused != 0) {
+      refuse(refused);
       return;
     }
-    request = head;
+    framing = new RequestFraming(head);
+    bodyClock.reset();
     busy = true;
-    if (!head.protocolVersion().equals(HttpVersion.HTTP_1_1) && !head.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-      refuse(505);
-      return;
-    }
-    keepAlive = HttpUtil.isKeepAlive(head);
-    bodyExpected = HttpUtil.isContentLengthSet(head) ? HttpUtil.getContentLength(head, 0L) > 0
-        : HttpUtil.isTransferEncodingChunked(head);
-    lastContentSeen = false;
     String method = head.method().name();
-    if (REFUSED_METHODS.contains(method)) {
-      refuse(405);
-      return;
-    }
-    if (HttpUtil.getContentLength(head, 0L) > proxy.limits().maxRequestBodyBytes()) {
-      refuse(413);
-      return;
-    }
     view = new ProxyRequestView(head);
-    if (view.unsafePath() != null) {
-      // Whatever the method: there is no path to forward that the upstream would read as Idem did.
-      answer(Problems.of(ProblemType.PATH_INVALID, view.unsafePath().getMessage()));
-      return;
-    }
-    upstream = proxy.routes().upstreamOf(view.path());
-    target = upstream.target(view.path(), view.query());
-    int illegal = Upstream.illegalTargetCharacter(target);
-    if (illegal >= 0) {
-      answer(Problems.of(ProblemType.PATH_INVALID, "the request target cannot be forwarded as a URI: character "
-          + illegal + " is not allowed in a URI"));
+    // Whatever the method: there is no path to forward that the upstream would read as Idem did.
+    String badPath = view.unsafePath() != null ? view.unsafePath().getMessage() : route();
+    if (badPath != null) {
+      answer(Problems.of(ProblemType.PATH_INVALID, badPath));
       return;
     }
     HttpIdempotencyConfig config = proxy.http().config();
@@ -187,35 +114,42 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       decide();
       return;
     }
-    bufferLimit = config.maxRequestBodyBytes();
-    if (HttpUtil.getContentLength(head, 0L) > bufferLimit) {
-      view.bodyTooLarge(bufferLimit);
+    int limit = config.maxRequestBodyBytes();
+    if (HttpUtil.getContentLength(head, 0L) > limit) {
+      view.bodyTooLarge(limit);
       decide();
       return;
     }
-    if (bodyExpected && HttpUtil.is100ContinueExpected(head)) {
-      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+    if (framing.bodyExpected && HttpUtil.is100ContinueExpected(head)) {
+      Replies.sendContinue(ctx);
     }
-    buffered = ctx.alloc().heapBuffer();
+    gathered = new GatheredBody(ctx.alloc(), limit);
     readBodyOnTheClock();
+  }
+
+  /** Picks the upstream and the target for the request; why it cannot be forwarded there, or null. */
+  private String route() {
+    upstream = proxy.routes().upstreamOf(view.path());
+    target = upstream.target(view.path(), view.query());
+    return Upstream.whyUnforwardable(target);
   }
 
   private void content(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
+    bodyClock.count(content.content().readableBytes());
     if (discarding || !busy) {
-      drained += content.content().readableBytes();
       content.release();
       if (!discarding) {
         return;
       }
       if (last) {
         discarding = false;
-        stopBodyClock();
+        bodyClock.stop();
         nextRequest();
-      } else if (drained > MAX_DRAINED_BYTES) {
+      } else if (bodyClock.bytes() > RequestFraming.MAX_DRAINED_BYTES) {
         ctx.close();
       } else {
-        pull();
+        messages.pull();
       }
       return;
     }
@@ -224,15 +158,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       failBody(400);
       return;
     }
-    bodyBytes += content.content().readableBytes();
-    lastContentSeen = last;
+    framing.lastContentSeen(last);
     if (last) {
-      stopBodyClock();
+      bodyClock.stop();
     }
-    if (buffered != null) {
+    if (gathered != null) {
       bufferContent(content, last);
     } else if (call != null) {
-      if (bodyBytes > proxy.limits().maxRequestBodyBytes()) {
+      if (bodyClock.bytes() > proxy.limits().maxRequestBodyBytes()) {
         content.release();
         failBody(413);
         return;
@@ -244,32 +177,31 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void bufferContent(HttpContent content, boolean last) {
+    boolean fits;
     try {
-      if (bodyBytes > proxy.limits().maxRequestBodyBytes()) {
+      if (bodyClock.bytes() > proxy.limits().maxRequestBodyBytes()) {
         // Past the server's limit, as a declared length would have been: refused before any decision.
         releaseBuffer();
         refuse(413);
         return;
       }
-      if (buffered.readableBytes() + content.content().readableBytes() > bufferLimit) {
-        view.bodyTooLarge(bufferLimit);
-        releaseBuffer();
-        // The rest of the body stays unread: the answer closes the connection.
-        keepAlive = false;
-        stopBodyClock();
-        decide();
-        return;
-      }
-      buffered.writeBytes(content.content());
+      fits = gathered.add(content.content());
     } finally {
       content.release();
     }
-    if (last) {
-      view.bodyRead(ByteBufUtil.getBytes(buffered));
+    if (!fits) {
+      view.bodyTooLarge(gathered.limit());
       releaseBuffer();
+      // The rest of the body stays unread: the answer closes the connection.
+      framing.closeAfterAnswer();
+      bodyClock.stop();
+      decide();
+    } else if (last) {
+      view.bodyRead(gathered.take());
+      gathered = null;
       decide();
     } else {
-      pull();
+      messages.pull();
     }
   }
 
@@ -308,9 +240,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     if (clientAddress == null) {
       clientAddress = ForwardedHeaders.address(ctx.channel().remoteAddress());
     }
-    call = new UpstreamCall(this, proxy, ctx.channel().eventLoop(), request, clientAddress, upstream,
+    call = new UpstreamCall(this, proxy, ctx.channel().eventLoop(), framing.request, clientAddress, upstream,
         target, body, attempt);
-    streamClock = body == null && bodyExpected;
+    streamClock = body == null && framing.bodyExpected;
     call.start();
   }
 
@@ -320,35 +252,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   void readBody() {
     if (streamClock) {
       streamClock = false;
-      if (HttpUtil.is100ContinueExpected(request)) {
+      if (HttpUtil.is100ContinueExpected(framing.request)) {
         // The upstream is ready for the body: the client may send it (its Expect is not forwarded).
-        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        Replies.sendContinue(ctx);
       }
       readBodyOnTheClock();
     } else {
-      pull();
+      messages.pull();
     }
   }
 
   void sendHead(int status, List<Header> headers, long contentLength) {
-    // The upstream's headers were checked when decoded: they are not checked again.
-    HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), false);
-    for (Header header : headers) {
-      response.headers().add(header.name(), header.value());
-    }
-    response.headers().set(HttpHeaderNames.DATE, Replies.date());
-    if (contentLength >= 0) {
-      response.headers().set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
-    } else if (status == 204 || status == 304 || request.method().equals(HttpMethod.HEAD)) {
-      // No body follows: nothing to frame.
-    } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
-      response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    } else {
-      // An HTTP/1.0 client learns the end of an answer of unknown length when the connection closes.
-      keepAlive = false;
-    }
-    connectionHeader(response);
-    ctx.write(response);
+    ctx.write(framing.forwardedHead(status, headers, contentLength));
   }
 
   void sendContent(HttpContent content, boolean last) {
@@ -368,29 +283,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   /** An answer the gateway makes itself (a replay, a problem); the exchange ends when it is written. */
   void answer(StoredResponse answer) {
-    proxy.metrics().outcome(answer.headerValues(io.idem.http.HttpIdempotency.REPLAYED_HEADER).isEmpty()
-        ? answer.status() == 503 ? GatewayMetrics.STORE_UNAVAILABLE : GatewayMetrics.REFUSED
-        : GatewayMetrics.REPLAYED);
+    proxy.metrics().answered(answer);
     send(answer);
   }
 
   /** An answer about the upstream (502, 504), counted by the call. */
   void send(StoredResponse answer) {
-    FullHttpResponse response = Replies.of(answer);
-    if (!reusableAfterAnswer()) {
-      keepAlive = false;
-    }
-    connectionHeader(response);
-    ctx.writeAndFlush(response).addListener((ChannelFutureListener) written -> ended(written.isSuccess()));
-  }
-
-  /** Says when the connection ends after this answer, and keeps an HTTP/1.0 client's connection open when it asked. */
-  private void connectionHeader(HttpResponse response) {
-    if (!keepAlive) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (!request.protocolVersion().isKeepAliveDefault()) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-    }
+    ctx.writeAndFlush(framing.answer(answer, bodyClock.bytes()))
+        .addListener((ChannelFutureListener) written -> ended(written.isSuccess()));
   }
 
   /** The answer was cut off by the upstream: the client sees it end early, as it did. */
@@ -400,7 +300,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   /** The body of a request on its way upstream arrived too slowly (408) or grew too large (413). */
   private void failBody(int status) {
-    stopBodyClock();
+    bodyClock.stop();
     if (discarding) {
       // The answer is out: a body that does not arrive only costs the connection.
       ctx.close();
@@ -426,27 +326,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     Replies.problemAndClose(ctx, status, status == 405 ? proxy.limits().allowedMethods() : null);
   }
 
-  /** Whether the connection can take another request once this one is answered: its body was read, or can be dropped. */
-  private boolean reusableAfterAnswer() {
-    return lastContentSeen || !bodyExpected
-        || HttpUtil.getContentLength(request, MAX_DRAINED_BYTES + 1) - bodyBytes <= MAX_DRAINED_BYTES;
-  }
-
   /** The client has the whole answer (or could not take it): the next request, or the end of the connection. */
   private void ended(boolean written) {
     call = null;
-    stopBodyClock();
+    bodyClock.stop();
     releaseBuffer();
-    if (!written || !keepAlive || !reusableAfterAnswer()) {
+    if (!written || !framing.reusableAfterAnswer(bodyClock.bytes())) {
       ctx.close();
       return;
     }
-    if (!lastContentSeen) {
+    if (!framing.lastContentSeen()) {
       // The body the answer did not need is read and dropped (a request without one still ends with an
       // empty last part), within the body's time limit.
       discarding = true;
-      drained = 0;
-      readBodyOnTheClock();
+      readBodyOnTheClock(); // counts the dropped bytes from 0
       return;
     }
     nextRequest();
@@ -454,53 +347,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   private void nextRequest() {
     busy = false;
-    request = null;
+    framing = null;
     view = null;
-    bodyBytes = 0;
     headDeadline.awaitNextHead();
-    pull();
+    messages.pull();
   }
 
-  // The body's clock: it may take the body timeout plus a second per minimum rate's worth of bytes.
-
-  /**
-   * Reads the body with its clock started. A body that is already here is handed over within the read,
-   * so the clock's timer is only set for one still on its way.
-   */
+  /** Reads the body with its clock started (a body already here is handed over within the read). */
   private void readBodyOnTheClock() {
-    bodyBytes = 0;
-    bodyStartNanos = System.nanoTime();
-    bodyClockRunning = true;
-    pull();
-    if (bodyClockRunning && bodyTimer == null && ctx.channel().isActive()) {
-      scheduleBodyCheck();
-    }
-  }
-
-  private void scheduleBodyCheck() {
-    long allowed = proxy.limits().bodyTimeout().toNanos()
-        + TimeUnit.SECONDS.toNanos(1) * bodyBytes / Math.max(1, proxy.limits().minBodyBytesPerSecond());
-    long left = bodyStartNanos + allowed - System.nanoTime();
-    if (left <= 0) {
-      bodyTimer = null;
-      failBody(408);
-      return;
-    }
-    bodyTimer = ctx.executor().schedule(this::scheduleBodyCheck, left, TimeUnit.NANOSECONDS);
-  }
-
-  private void stopBodyClock() {
-    bodyClockRunning = false;
-    if (bodyTimer != null) {
-      bodyTimer.cancel(false);
-      bodyTimer = null;
-    }
+    bodyClock.start();
+    messages.pull();
+    bodyClock.armIfRunning();
   }
 
   private void releaseBuffer() {
-    if (buffered != null) {
-      buffered.release();
-      buffered = null;
+    if (gathered != null) {
+      gathered.release();
+      gathered = null;
     }
   }
 
@@ -521,10 +384,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    for (Object msg = pending.poll(); msg != null; msg = pending.poll()) {
-      ReferenceCountUtil.release(msg);
-    }
-    stopBodyClock();
+    messages.releaseAll();
+    bodyClock.stop();
     releaseBuffer();
     if (call != null) {
       call.clientGone();

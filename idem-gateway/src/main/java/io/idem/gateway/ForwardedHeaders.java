@@ -1,23 +1,51 @@
 package io.idem.gateway;
 
 import io.idem.http.HopByHop;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The headers a request carries upstream: the client's end-to-end headers ({@link HopByHop} drops the
- * rest, and {@code Host}, which names the gateway, and {@code Expect}, which the gateway answered
- * itself), the upstream's {@code Host}, then {@code Forwarded} (RFC 7239) and the de-facto
+ * The request as it goes upstream and the headers it carries: the client's end-to-end headers
+ * ({@link HopByHop} drops the rest, and {@code Host}, which names the gateway, and {@code Expect}, which
+ * the gateway answered itself), the upstream's {@code Host}, then {@code Forwarded} (RFC 7239) and the de-facto
  * {@code X-Forwarded-For}, {@code -Proto} and {@code -Host}, each appended to what a proxy in front
  * already set.
  */
 final class ForwardedHeaders {
 
   private ForwardedHeaders() {}
+
+  /**
+   * The request as it goes upstream: {@code body} whole when it was read (null when the client's body
+   * streams after it, framed as the client framed it), with the forwarded headers. The client's headers
+   * were checked when decoded: they are not checked again.
+   */
+  static HttpRequest request(HttpRequest client, String target, byte[] body, String address, Upstream upstream) {
+    HttpRequest out = body != null
+        ? new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, client.method(), target, Unpooled.wrappedBuffer(body), false)
+        : new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), target, false);
+    copy(client.headers(), address, upstream, out.headers());
+    if (body != null) {
+      out.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    } else if (HttpUtil.isContentLengthSet(client)) {
+      // The client's framing is kept: a fixed-length body stays fixed-length, a chunked one chunked.
+      out.headers().set(HttpHeaderNames.CONTENT_LENGTH, HttpUtil.getContentLength(client, 0L));
+    } else if (HttpUtil.isTransferEncodingChunked(client)) {
+      out.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    return out;
+  }
 
   /** {@code address} is the client's, from {@link #address}. */
   static void copy(HttpHeaders client, String address, Upstream upstream, HttpHeaders out) {

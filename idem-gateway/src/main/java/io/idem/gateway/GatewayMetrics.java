@@ -1,5 +1,7 @@
 package io.idem.gateway;
 
+import io.idem.http.HttpIdempotency;
+import io.idem.http.StoredResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
@@ -41,6 +43,12 @@ final class GatewayMetrics {
 
   void outcome(String outcome) {
     counter(outcome).increment();
+  }
+
+  /** Counts an answer the gateway made itself: a replay, the store down, or another refusal. */
+  void answered(StoredResponse answer) {
+    outcome(!answer.headerValues(HttpIdempotency.REPLAYED_HEADER).isEmpty() ? REPLAYED
+        : answer.status() == 503 ? STORE_UNAVAILABLE : REFUSED);
   }
 
   private Counter counter(String outcome) {

@@ -23,19 +23,19 @@ record Upstream(URI uri, boolean tls, String host, int port, String authority, S
   }
 
   /**
-   * The index of the first character of {@code target} that a URI may not hold (RFC 3986: unreserved,
-   * reserved and {@code %}), or -1: such a target is refused, not forwarded for the upstream to misread.
+   * Why {@code target} cannot be forwarded, or null: a character a URI may not hold (RFC 3986:
+   * unreserved, reserved and {@code %}); such a target is refused, not forwarded for the upstream to misread.
    */
-  static int illegalTargetCharacter(String target) {
+  static String whyUnforwardable(String target) {
     for (int i = 0; i < target.length(); i++) {
       char c = target.charAt(i);
       boolean allowed = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
           || c < 128 && "-._~:/?#[]@!$&'()*+,;=%".indexOf(c) >= 0;
       if (!allowed || c == '%' && !(i + 2 < target.length() && hex(target.charAt(i + 1)) && hex(target.charAt(i + 2)))) {
-        return i;
+        return "the request target cannot be forwarded as a URI: character " + i + " is not allowed in a URI";
       }
     }
-    return -1;
+    return null;
   }
 
   private static boolean hex(char c) {

@@ -5,21 +5,15 @@ import io.idem.http.HttpAttempt;
 import io.idem.http.ProblemType;
 import io.idem.http.Problems;
 import io.idem.http.StoredResponse.Header;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -113,21 +107,10 @@ final class UpstreamCall {
     channel = connecting.channel();
     channel.config().setAutoRead(true);
     UpstreamPool.UpstreamHandler.of(channel).bind(this);
-    // The client's headers were checked when decoded: they are not checked again.
-    HttpRequest out = body != null
-        ? new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, Unpooled.wrappedBuffer(body), false)
-        : new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, false);
-    ForwardedHeaders.copy(request.headers(), clientAddress, upstream, out.headers());
+    HttpRequest out = ForwardedHeaders.request(request, target, body, clientAddress, upstream);
     if (body != null) {
-      out.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
       channel.writeAndFlush(out).addListener(this::requestWritten);
       return;
-    }
-    // The client's framing is kept: a fixed-length body stays fixed-length, a chunked one chunked.
-    if (HttpUtil.isContentLengthSet(request)) {
-      out.headers().set(HttpHeaderNames.CONTENT_LENGTH, HttpUtil.getContentLength(request, 0L));
-    } else if (HttpUtil.isTransferEncodingChunked(request)) {
-      out.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     channel.write(out).addListener(this::failedWrite);
     client.readBody();
