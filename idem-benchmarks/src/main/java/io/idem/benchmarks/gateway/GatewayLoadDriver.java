@@ -36,7 +36,11 @@ import java.util.Map;
  * {@code nginx} on the PATH (Debian: {@code apt-get install wrk nginx-light}).
  *
  * <pre>java -cp idem-benchmarks/target/idem-benchmarks.jar io.idem.benchmarks.gateway.GatewayLoadDriver
- *     [--seconds 10] [--rounds 2] [--warmup 60 (s per configuration, before the rounds)]</pre>
+ *     [--seconds 10] [--rounds 2] [--warmup 60 (s per configuration, before the rounds)]
+ *     [--only memory,redis,"no key" (gateway configurations to run; nginx and direct always run)]</pre>
+ *
+ * <p>{@code IDEM_BENCH_GATEWAY_JAVA_OPTIONS} (split on spaces) is passed to the gateways' JVMs, to
+ * profile them or try collector settings; without it they run with the JVM's defaults, as a user's.
  */
 public final class GatewayLoadDriver {
 
@@ -57,6 +61,7 @@ public final class GatewayLoadDriver {
     int rounds = intOption(args, "--rounds", 2);
     // The gateway's JIT needs about a minute of this load on two cores before its rate levels off.
     int warmup = intOption(args, "--warmup", 60);
+    String only = stringOption(args, "--only", "memory,redis,no key").toLowerCase(Locale.ROOT);
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     // Keyed requests are new keys, each a reserve and a complete; unkeyed ones pass through the gateway.
     Wrk keyed = new Wrk(new Wrk.Request("POST", "/payments", HEADERS, BODY, true), 2);
@@ -77,6 +82,8 @@ public final class GatewayLoadDriver {
       processes.put("gateway, Redis", gateways.get(1).toHandle());
       targets.put("gateway, no key", targets.get("gateway, memory"));
       processes.put("gateway, no key", gateways.get(0).toHandle());
+      targets.keySet().removeIf(name -> name.startsWith("gateway, ")
+          && !List.of(only.split(",")).contains(name.substring("gateway, ".length()).toLowerCase(Locale.ROOT)));
       for (Map.Entry<String, Integer> target : targets.entrySet()) {
         awaitPort(target.getKey(), target.getValue());
       }
@@ -133,11 +140,16 @@ public final class GatewayLoadDriver {
     Path log = Files.createTempFile("idem-bench-gateway", ".log");
     log.toFile().deleteOnExit();
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "io.idem.gateway.GatewayMain",
+    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+    String options = System.getenv("IDEM_BENCH_GATEWAY_JAVA_OPTIONS");
+    if (options != null && !options.isBlank()) {
+      command.addAll(List.of(options.trim().split("\\s+")));
+    }
+    command.addAll(List.of("io.idem.gateway.GatewayMain",
         "--port", Integer.toString(port), "--upstream", "http://127.0.0.1:" + upstreamPort, "--store", store,
-        "--require-key", "/payments", "--connections-per-client", "1024")
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        "--require-key", "/payments", "--connections-per-client", "1024"));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     started.add(process);
     return port;
   }
@@ -222,12 +234,17 @@ public final class GatewayLoadDriver {
     }
   }
 
-  private static int intOption(String[] args, String name, int fallback) {
+  private static String stringOption(String[] args, String name, String fallback) {
     for (int i = 0; i + 1 < args.length; i++) {
       if (args[i].equals(name)) {
-        return Integer.parseInt(args[i + 1]);
+        return args[i + 1];
       }
     }
     return fallback;
   }
+
+  private static int intOption(String[] args, String name, int fallback) {
+    return Integer.parseInt(stringOption(args, name, Integer.toString(fallback)));
+  }
+
 }
