@@ -1,6 +1,7 @@
 package io.idem.gateway;
 
 import io.idem.storeuri.StoreUri;
+import io.netty.util.ResourceLeakDetector;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ public final class GatewayMain {
   private GatewayMain() {}
 
   public static void main(String[] args) {
+    productionLeakDetection();
     StartResult result = start(args, System.getenv(), System.out, System.err);
     if (result.server() == null) {
       System.exit(result.exitCode());
@@ -27,6 +29,18 @@ public final class GatewayMain {
         System.err.println("error while stopping: " + e);
       }
     }, "idem-gateway-shutdown"));
+  }
+
+  /**
+   * Netty samples one buffer in 128 for leak tracking by default, recording a stack trace for each: a
+   * per-request cost a running gateway does not need (its tests track every buffer, see the POM). An
+   * operator who wants it sets {@code -Dio.netty.leakDetection.level}, which is then left as given.
+   */
+  private static void productionLeakDetection() {
+    if (System.getProperty("io.netty.leakDetection.level") == null
+        && System.getProperty("io.netty.leakDetectionLevel") == null) {
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    }
   }
 
   /** The started server, or null and the exit status. */

@@ -21,12 +21,27 @@ public sealed interface TenantScope {
 
   /** The default: SHA-256 of every {@code Authorization} value; no header is the anonymous tenant. */
   record AuthorizationHash() implements TenantScope {
+    private static final HexFormat HEX = HexFormat.of();
+    /** One digest per thread (the proxy's event loops): a provider lookup per request costs more than the hash. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+      try {
+        return MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java runtime has SHA-256", e);
+      }
+    });
+
     @Override
     public TenantResolver resolver() {
       return request -> {
         List<String> values = request.headers("Authorization");
         return values.isEmpty() ? "" : "authorization-sha256:" + sha256(String.join("\n", values));
       };
+    }
+
+    private static String sha256(String value) {
+      // digest() leaves the digest reset for the next request on this thread.
+      return HEX.formatHex(SHA256.get().digest(value.getBytes(StandardCharsets.UTF_8)));
     }
   }
 
@@ -68,13 +83,6 @@ public sealed interface TenantScope {
     };
   }
 
-  private static String sha256(String value) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
-  }
 
   /** Servers hand header bytes over as ISO-8859-1; an auth layer writes names as UTF-8 (see TenantResolver). */
   private static String utf8(String latin1) {

@@ -2,11 +2,9 @@ package io.idem.http;
 
 import io.idem.http.StoredResponse.Header;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Headers that describe one connection, not the response (RFC 9110 section 7.6.1), plus those a
@@ -18,7 +16,8 @@ public final class HopByHop {
       "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
       "content-length", "date", HttpIdempotency.REPLAYED_HEADER.toLowerCase(Locale.ROOT));
 
-  private static final Set<String> ALWAYS_ANY_CASE = anyCase(ALWAYS);
+  /** {@link #ALWAYS} by length: a name is compared only with those of its own length, ignoring case (no copy). */
+  private static final String[][] ALWAYS_BY_LENGTH = byLength(ALWAYS);
 
   private HopByHop() {}
 
@@ -44,7 +43,7 @@ public final class HopByHop {
    * {@code Connection} headers list, from {@link #namedBy}). For a proxy that copies headers one by one.
    */
   public static boolean isHopByHop(String name, List<String> named) {
-    return ALWAYS_ANY_CASE.contains(name) || !named.isEmpty() && named.contains(name.toLowerCase(Locale.ROOT));
+    return always(name) || !named.isEmpty() && named.contains(name.toLowerCase(Locale.ROOT));
   }
 
   /** The header names a {@code Connection} header's value lists, in lower case. */
@@ -56,9 +55,25 @@ public final class HopByHop {
     return named;
   }
 
-  private static Set<String> anyCase(Set<String> names) {
-    Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-    set.addAll(names);
-    return Collections.unmodifiableSet(set);
+  private static boolean always(String name) {
+    if (name.length() >= ALWAYS_BY_LENGTH.length) {
+      return false;
+    }
+    for (String candidate : ALWAYS_BY_LENGTH[name.length()]) {
+      if (candidate.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String[][] byLength(Set<String> names) {
+    int longest = names.stream().mapToInt(String::length).max().orElse(0);
+    String[][] table = new String[longest + 1][];
+    for (int length = 0; length <= longest; length++) {
+      int n = length;
+      table[length] = names.stream().filter(name -> name.length() == n).toArray(String[]::new);
+    }
+    return table;
   }
 }
