@@ -91,15 +91,15 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
     this.notifyWaiters = builder.notifyWaiters;
     this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     this.queryTimeoutSeconds = (int) Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000);
+    this.signals = new WaiterSignals(this, ownedPool, notifyWaiters);
     if (configuredDialect != null) {
-      this.sql = Sql.of(configuredDialect, table, notifyWaiters);
+      this.sql = Sql.of(configuredDialect, table, notifyWaiters, signals::committedHere);
     }
     if (builder.createIfMissing) {
       new SchemaInstaller(this).install();
     }
     this.cleaner = builder.cleanupInterval.isZero() ? null
         : new ExpiredRecordCleaner(this, builder.cleanupInterval, builder.cleanupBatchSize);
-    this.signals = new WaiterSignals(this, ownedPool, notifyWaiters);
   }
 
   /** A store on {@code dataSource} with every default: table {@value #DEFAULT_TABLE}, which must exist. */
@@ -386,7 +386,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
         current = sql;
         if (current == null) {
           current = Sql.of(Dialect.fromProductName(connection.getMetaData().getDatabaseProductName()), table,
-              notifyWaiters);
+              notifyWaiters, signals::committedHere);
           sql = current;
         }
       }

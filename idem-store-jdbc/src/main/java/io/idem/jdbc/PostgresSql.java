@@ -23,9 +23,11 @@ final class PostgresSql extends Sql {
 
   private final String reserve;
   private final String cleanup;
+  private final CommittedHere committedHere;
 
-  PostgresSql(String table, boolean notifyWaiters) {
+  PostgresSql(String table, boolean notifyWaiters, CommittedHere committedHere) {
     super(table, notifyWaiters);
+    this.committedHere = committedHere;
     String expired = "r.expires_at <= " + now();
     this.reserve = "INSERT INTO " + table + " AS r (namespace, tenant, idem_key, fingerprint, token, result, expires_at)"
         + " VALUES (?, ?, ?, ?, ?, NULL, " + later() + ")"
@@ -82,8 +84,8 @@ final class PostgresSql extends Sql {
       return statement;
     }
     return "WITH changed AS (" + statement + " RETURNING fingerprint) SELECT pg_notify("
-        + PostgresSignals.channelLiteral(table) + ", ? || coalesce(chr(10) || encode(fingerprint, 'hex') || chr(10) || ?, ''))"
-        + " FROM changed";
+        + PostgresSignals.channelLiteral(table) + ", ? || coalesce(chr(10) || encode(fingerprint, 'hex') || chr(10) || ?, '')),"
+        + " fingerprint FROM changed";
   }
 
   @Override
@@ -92,7 +94,13 @@ final class PostgresSql extends Sql {
       return super.changedOne(statement, index, key);
     }
     statement.setString(index, PostgresSignals.payload(key));
-    return notified(statement);
+    try (ResultSet changed = statement.executeQuery()) {
+      if (!changed.next()) {
+        return false;
+      }
+      wakeHereIfCommitted(statement, key, null, null);
+      return true;
+    }
   }
 
   @Override
@@ -108,12 +116,24 @@ final class PostgresSql extends Sql {
     } else {
       statement.setString(index + 1, carried);
     }
-    return notified(statement);
+    try (ResultSet changed = statement.executeQuery()) {
+      if (!changed.next()) {
+        return false;
+      }
+      wakeHereIfCommitted(statement, key, changed.getBytes(2), result);
+      return true;
+    }
   }
 
-  private static boolean notified(PreparedStatement statement) throws SQLException {
-    try (ResultSet changed = statement.executeQuery()) {
-      return changed.next();
+  /**
+   * A statement that ran on its own (autocommit) is committed when it returns: this process's waiters
+   * wake now, not a notification round trip later. Inside a transaction they wait for the commit's
+   * notification: a row that may still roll back wakes nobody.
+   */
+  private void wakeHereIfCommitted(PreparedStatement statement, IdempotencyKey key, byte[] fingerprint, byte[] result)
+      throws SQLException {
+    if (statement.getConnection().getAutoCommit()) {
+      committedHere.changed(key, fingerprint, result);
     }
   }
 

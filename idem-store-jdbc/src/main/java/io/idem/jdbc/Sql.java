@@ -45,8 +45,18 @@ abstract class Sql {
     this.purge = "DELETE FROM " + table + " WHERE namespace = ? AND " + live;
   }
 
-  static Sql of(Dialect dialect, String table, boolean notifyWaiters) {
-    return dialect == Dialect.POSTGRESQL ? new PostgresSql(table, notifyWaiters) : new MySql(table);
+  /**
+   * What a store's own committed complete or release tells its waiters in this process, before the
+   * server's notification reaches them: the key, and for a completion the row's fingerprint and the
+   * stored result (null for a release).
+   */
+  @FunctionalInterface
+  interface CommittedHere {
+    void changed(IdempotencyKey key, byte[] fingerprint, byte[] result);
+  }
+
+  static Sql of(Dialect dialect, String table, boolean notifyWaiters, CommittedHere committedHere) {
+    return dialect == Dialect.POSTGRESQL ? new PostgresSql(table, notifyWaiters, committedHere) : new MySql(table);
   }
 
   abstract Dialect dialect();

@@ -16,7 +16,7 @@ final class WaiterSignals implements AutoCloseable {
   private final JdbcStore store;
   private final UrlPool ownedPool;
   private final boolean notifyWaiters;
-  private PostgresSignals postgres;
+  private volatile PostgresSignals postgres;
   private boolean closed;
 
   /** @param ownedPool the store's own pool, whose URL the listener connects to outside it; null for a caller's data source */
@@ -35,6 +35,18 @@ final class WaiterSignals implements AutoCloseable {
           : "MySQL and MariaDB send no notifications: waiting duplicates poll", null);
     }
     return postgres().watch(key);
+  }
+
+  /**
+   * This store's own statement committed a change to {@code key} (a completion with its fingerprint
+   * and result, or a release with nulls): its waiters in this process wake at once. Costs one lookup
+   * when nobody waits; the server's notification still wakes the waiters of every other process.
+   */
+  void committedHere(IdempotencyKey key, byte[] fingerprint, byte[] result) {
+    PostgresSignals listening = postgres;
+    if (listening != null) {
+      listening.wakeHere(key, fingerprint, result);
+    }
   }
 
   private synchronized PostgresSignals postgres() {

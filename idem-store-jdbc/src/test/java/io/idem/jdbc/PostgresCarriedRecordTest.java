@@ -9,6 +9,9 @@ import io.idem.Idempotency;
 import io.idem.IdempotencyConfig;
 import io.idem.IdempotencyKey;
 import io.idem.IdempotencyListener;
+import io.idem.LeaseToken;
+import io.idem.spi.KeyWatch;
+import io.idem.spi.StoredRecord;
 import io.idem.testkit.CountingReserves;
 import io.idem.testservers.PostgresServer;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +21,7 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A completion's notification carries the completed record (decision 0210): up to PostgreSQL's
- * payload limit, with the longest keys, without the completion failing; and a notification that any
- * role may send cannot answer a waiter with a record of another request.
+ * payload limit, with the longest keys, without the completion failing; a notification that any role
+ * may send cannot answer a waiter with a record of another request; and a completion through the same
+ * store wakes its waiters in this process at once, with the whole record, once it is committed.
  */
 class PostgresCarriedRecordTest {
 
@@ -37,17 +42,21 @@ class PostgresCarriedRecordTest {
   private static final int ENVELOPE_HEADER = 4;
 
   private static JdbcStore store;
+  /** Another client of the same table, as another process would be: its completions reach {@code store}'s waiters only by notification. */
+  private static JdbcStore elsewhere;
   private final CountingReserves reserves = new CountingReserves();
 
   @BeforeAll
   static void open() {
     store = JdbcStore.builder(PostgresServer.sharedUrl()).tableName("idem_carried_record").createIfMissing(true)
         .poolSize(4).build();
+    elsewhere = JdbcStore.builder(PostgresServer.sharedUrl()).tableName("idem_carried_record").poolSize(2).build();
   }
 
   @AfterAll
   static void close() {
     store.close();
+    elsewhere.close();
   }
 
   /** Waiting on, polling once a minute: an answer within the test can only come from a notification. */
@@ -72,7 +81,7 @@ class PostgresCarriedRecordTest {
       byte[] result = new byte[fits - ENVELOPE_HEADER + extra * 3];
       new java.util.Random(extra).nextBytes(result);
       reserves.reset();
-      try (Idempotency first = Idempotency.create(store, waiting(IdempotencyListener.NOOP));
+      try (Idempotency first = Idempotency.create(elsewhere, waiting(IdempotencyListener.NOOP));
           Idempotency second = Idempotency.create(store, waiting(reserves))) {
         Attempt attempt = ((Admission.Proceed) first.begin(key, FP)).attempt();
         CompletableFuture<Admission> waiter = second.beginAsync(key, FP).toCompletableFuture();
@@ -82,6 +91,50 @@ class PostgresCarriedRecordTest {
         assertThat(((Admission.Replay) answer).payload()).isEqualTo(result);
         assertThat(reserves.count()).as("reads, " + result.length + " bytes of result").isEqualTo(extra == 0 ? 2 : 3);
       }
+    }
+  }
+
+  @Test
+  void aCompletionThroughTheSameStoreWakesItsWaitersHereWithTheWholeRecord() throws Exception {
+    IdempotencyKey key = IdempotencyKey.of("carried-" + UUID.randomUUID(), "k");
+    // Far past what a notification can carry: only the wake in this process can hand it over.
+    byte[] result = new byte[50_000];
+    new java.util.Random(7).nextBytes(result);
+    try (Idempotency first = Idempotency.create(store, waiting(IdempotencyListener.NOOP));
+        Idempotency second = Idempotency.create(store, waiting(reserves))) {
+      Attempt attempt = ((Admission.Proceed) first.begin(key, FP)).attempt();
+      CompletableFuture<Admission> waiter = second.beginAsync(key, FP).toCompletableFuture();
+      awaitReads(2);
+      attempt.complete(result);
+      assertThat(((Admission.Replay) waiter.get(30, TimeUnit.SECONDS)).payload()).isEqualTo(result);
+      assertThat(reserves.count()).as("reads: none after the wake, which carried the record").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aStatementOnItsOwnWakesAtOnceAndOneInATransactionOnlyOnceCommitted() throws Exception {
+    IdempotencyKey key = IdempotencyKey.of("carried-" + UUID.randomUUID(), "k");
+    LeaseToken token = LeaseToken.random();
+    store.reserve(key, FP, token, Duration.ofMinutes(1));
+    try (KeyWatch watch = store.watch(key)) {
+      assertThat(store.complete(key, token, "paid".getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(1))).isTrue();
+      // Woken within the call: a notification would come later, on the listener's thread.
+      assertThat(watch.signalled().toCompletableFuture().getNow(Optional.empty()))
+          .contains(new StoredRecord.Completed(FP, "paid".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    IdempotencyKey inTransaction = IdempotencyKey.of("carried-" + UUID.randomUUID(), "k");
+    LeaseToken held = LeaseToken.random();
+    store.reserve(inTransaction, FP, held, Duration.ofMinutes(1));
+    try (KeyWatch watch = store.watch(inTransaction); Connection transaction = store.dataSource().getConnection()) {
+      transaction.setAutoCommit(false);
+      assertThat(store.completeOn(transaction, inTransaction, held, "paid".getBytes(StandardCharsets.UTF_8),
+          Duration.ofMinutes(1))).isTrue();
+      // Not committed: nothing may wake on a row that could still roll back.
+      assertThat(watch.signalled().toCompletableFuture()).isNotDone();
+      transaction.commit();
+      transaction.setAutoCommit(true);
+      assertThat(watch.signalled().toCompletableFuture().get(30, TimeUnit.SECONDS)).isPresent();
     }
   }
 

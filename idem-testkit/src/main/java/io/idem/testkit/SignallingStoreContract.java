@@ -9,6 +9,7 @@ import io.idem.Idempotency;
 import io.idem.IdempotencyConfig;
 import io.idem.IdempotencyKey;
 import io.idem.IdempotencyListener;
+import io.idem.spi.IdempotencyStore;
 import io.idem.spi.SignallingStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +20,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of {@link SignallingStore}, through two engines on one store (as two instances of a
- * service would be): a duplicate waiting on one engine is woken by the other's completion or release.
+ * The contract of {@link SignallingStore}, through two engines (as two instances of a service would be,
+ * see {@link #originalsStore()}): a duplicate waiting on one engine is woken by the other's completion
+ * or release.
  * The waiters poll only once a minute, so an answer within the test's bounds can only come from a
  * signal; the store calls a waiter makes are counted: one read before registering, one after, and one
  * after the signal unless the signal carried the completed record.
@@ -33,6 +35,16 @@ public interface SignallingStoreContract extends StoreFixture {
    * larger than this must still wake their waiters, who then read.
    */
   int largestResultASignalCarries();
+
+  /**
+   * The store the first attempts complete through, while their duplicates wait on {@link #store()}:
+   * by default the same one. A store that also wakes the waiters of its own instance in-process (PostgreSQL)
+   * returns another client of the same backend here, so that these tests cross from one instance of a
+   * service to another, where only the backend's signal can wake a waiter.
+   */
+  default IdempotencyStore originalsStore() {
+    return store();
+  }
 
   /** Engine config for both instances: waiting on, polling (almost) off. */
   private IdempotencyConfig.Builder waiting(IdempotencyListener listener) {
@@ -68,7 +80,7 @@ public interface SignallingStoreContract extends StoreFixture {
    */
   private void aWaiterOnAnotherEngineIsAnsweredWith(String name, byte[] result) throws Exception {
     CountingReserves reserves = new CountingReserves();
-    try (Idempotency first = Idempotency.create(store(), waiting(IdempotencyListener.NOOP).build());
+    try (Idempotency first = Idempotency.create(originalsStore(), waiting(IdempotencyListener.NOOP).build());
         Idempotency second = Idempotency.create(store(), waiting(reserves).build())) {
       Fingerprint fp = Fingerprint.of("pay");
       Attempt attempt = ((Admission.Proceed) first.begin(key(name), fp)).attempt();
@@ -86,9 +98,26 @@ public interface SignallingStoreContract extends StoreFixture {
   }
 
   @Test
-  default void waiterWakesWhenTheFirstReleasesAndTakesTheKeyItself() throws Exception {
+  default void aWaiterOnTheCompletingStoreInstanceIsAnsweredToo() throws Exception {
+    byte[] large = new byte[100_000];
+    new java.util.Random(11).nextBytes(large);
     CountingReserves reserves = new CountingReserves();
     try (Idempotency first = Idempotency.create(store(), waiting(IdempotencyListener.NOOP).build());
+        Idempotency second = Idempotency.create(store(), waiting(reserves).build())) {
+      Fingerprint fp = Fingerprint.of("pay");
+      Attempt attempt = ((Admission.Proceed) first.begin(key("here"), fp)).attempt();
+      CompletableFuture<Admission> waiter = second.beginAsync(key("here"), fp).toCompletableFuture();
+      awaitRegistered(reserves, 1);
+      assertThat(waiter).isNotDone();
+      attempt.complete(large);
+      assertThat(((Admission.Replay) get(waiter)).payload()).isEqualTo(large);
+    }
+  }
+
+  @Test
+  default void waiterWakesWhenTheFirstReleasesAndTakesTheKeyItself() throws Exception {
+    CountingReserves reserves = new CountingReserves();
+    try (Idempotency first = Idempotency.create(originalsStore(), waiting(IdempotencyListener.NOOP).build());
         Idempotency second = Idempotency.create(store(), waiting(reserves).build())) {
       Fingerprint fp = Fingerprint.of("pay");
       Attempt attempt = ((Admission.Proceed) first.begin(key("k"), fp)).attempt();
@@ -104,7 +133,7 @@ public interface SignallingStoreContract extends StoreFixture {
   @Test
   default void manyWaitersOnOneKeyAndOnManyKeysAllWake() throws Exception {
     CountingReserves reserves = new CountingReserves();
-    try (Idempotency first = Idempotency.create(store(), waiting(IdempotencyListener.NOOP).build());
+    try (Idempotency first = Idempotency.create(originalsStore(), waiting(IdempotencyListener.NOOP).build());
         Idempotency second = Idempotency.create(store(), waiting(reserves).build())) {
       Fingerprint fp = Fingerprint.of("pay");
       List<Attempt> attempts = new ArrayList<>();
