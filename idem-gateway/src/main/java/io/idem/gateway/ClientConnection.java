@@ -100,7 +100,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     framing = new RequestFraming(head);
     bodyClock.reset();
     busy = true;
-    String method = head.method().name();
     view = new ProxyRequestView(head);
     // Whatever the method: there is no path to forward that the upstream would read as Idem did.
     String badPath = view.unsafePath() != null ? view.unsafePath().getMessage() : route();
@@ -109,14 +108,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     HttpIdempotencyConfig config = proxy.http().config();
-    if (!config.methods().contains(method) || !head.headers().contains(config.headerName())) {
-      // No key here: decided at once, and the body (if any) streams through unread.
-      decide();
-      return;
-    }
     int limit = config.maxRequestBodyBytes();
-    if (HttpUtil.getContentLength(head, 0L) > limit) {
-      view.bodyTooLarge(limit);
+    boolean keyed = config.methods().contains(head.method().name()) && head.headers().contains(config.headerName());
+    if (!keyed || HttpUtil.getContentLength(head, 0L) > limit) {
+      // No key: decided at once, the body (if any) streams through unread. Too long to fingerprint: refused unread.
+      if (keyed) {
+        view.bodyTooLarge(limit);
+      }
       decide();
       return;
     }
@@ -384,6 +382,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (messages == null) {
+      return; // closed by the connection limits before it was ever active
+    }
     messages.releaseAll();
     bodyClock.stop();
     releaseBuffer();
