@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,11 +79,63 @@ final class UrlPool implements AutoCloseable {
     return pool;
   }
 
-  /** A connection to the pool's URL, with its settings, that is not the pool's: for a holder as long-lived as a listener. */
-  Connection openOutside() throws SQLException {
+  /**
+   * A connection to the pool's URL, with its settings, that is not the pool's: for a holder as
+   * long-lived as a listener. {@code extra} adds driver properties the URL and the pool's settings do
+   * not set already (theirs win: a socket factory of the caller's, say, for Cloud SQL or a Unix socket).
+   */
+  Connection openOutside(Map<String, String> extra) throws SQLException {
+    return outside(pool, extra);
+  }
+
+  /**
+   * {@link #openOutside} for a caller's {@code dataSource} when it is a HikariCP pool configured with a
+   * JDBC URL that a registered driver accepts; null otherwise (then the caller's pool is the only way in).
+   * Call only with HikariCP on the class path.
+   */
+  static Connection openOutsideOf(DataSource dataSource, Map<String, String> extra) throws SQLException {
+    if (!dataSource.isWrapperFor(HikariDataSource.class)) {
+      return null;
+    }
+    HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
+    if (pool.getJdbcUrl() == null) {
+      return null;
+    }
+    try {
+      DriverManager.getDriver(pool.getJdbcUrl());
+    } catch (SQLException noDriver) {
+      return null; // a driver only HikariCP's driverClassName loads
+    }
+    return outside(pool, extra);
+  }
+
+  private static Connection outside(HikariDataSource pool, Map<String, String> extra) throws SQLException {
     Properties properties = new Properties();
     properties.putAll(pool.getDataSourceProperties());
-    return DriverManager.getConnection(pool.getJdbcUrl(), properties);
+    // As HikariCP passes them to the driver.
+    if (pool.getUsername() != null) {
+      properties.putIfAbsent("user", pool.getUsername());
+    }
+    if (pool.getPassword() != null) {
+      properties.putIfAbsent("password", pool.getPassword());
+    }
+    String url = pool.getJdbcUrl();
+    extra.forEach((name, value) -> {
+      if (!url.contains(name + "=")) {
+        properties.putIfAbsent(name, value);
+      }
+    });
+    return DriverManager.getConnection(url, properties);
+  }
+
+  /** Whether HikariCP is on the class path (this class loads without it, but its pools need it). */
+  static boolean hikariPresent() {
+    try {
+      Class.forName(HIKARI, false, UrlPool.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
   }
 
   @Override

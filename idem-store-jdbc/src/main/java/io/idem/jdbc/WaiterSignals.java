@@ -60,11 +60,21 @@ final class WaiterSignals implements AutoCloseable {
   }
 
   /**
-   * A connection outside the store's own pool, or one of the caller's data source, which the
-   * listener then holds for as long as the store lives.
+   * The listener's connection, held for as long as the store lives: outside the store's own pool, or
+   * outside the caller's HikariCP pool when it has a JDBC URL (so the pool keeps all its connections,
+   * and the listener its own sockets); otherwise one of the caller's data source.
    */
   private Connection listenerConnection() throws SQLException {
-    return ownedPool != null ? ownedPool.openOutside() : store.dataSource().getConnection();
+    if (ownedPool != null) {
+      return ownedPool.openOutside(ListenerSockets.connectionProperties());
+    }
+    if (UrlPool.hikariPresent()) {
+      Connection outside = UrlPool.openOutsideOf(store.dataSource(), ListenerSockets.connectionProperties());
+      if (outside != null) {
+        return outside;
+      }
+    }
+    return store.dataSource().getConnection();
   }
 
   @Override
