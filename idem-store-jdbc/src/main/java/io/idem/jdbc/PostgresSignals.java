@@ -176,8 +176,10 @@ final class PostgresSignals implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw unavailable("interrupted while the listener connected", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw unavailable("the listening connection is not up: " + e.getMessage(), e);
+    } catch (TimeoutException e) {
+      throw unavailable("the listening connection was not up within " + timeout.toMillis() + " ms", e);
+    } catch (ExecutionException e) {
+      throw unavailable("the listening connection is not up: " + e.getCause().getMessage(), e.getCause());
     }
     return signals.watch(payload(key));
   }

@@ -69,9 +69,19 @@ final class WaiterSignals implements AutoCloseable {
       return ownedPool.openOutside(ListenerSockets.connectionProperties());
     }
     if (UrlPool.hikariPresent()) {
-      Connection outside = UrlPool.openOutsideOf(store.dataSource(), ListenerSockets.connectionProperties());
-      if (outside != null) {
-        return outside;
+      try {
+        Connection outside = UrlPool.openOutsideOf(store.dataSource(), ListenerSockets.connectionProperties());
+        if (outside != null) {
+          return outside;
+        }
+      } catch (SQLException refused) {
+        // Credentials only the pool knows (a credentials provider, say): listen on one of its connections.
+        try {
+          return store.dataSource().getConnection();
+        } catch (SQLException e) {
+          e.addSuppressed(refused);
+          throw e;
+        }
       }
     }
     return store.dataSource().getConnection();

@@ -9,6 +9,10 @@ final class Pools {
   private Pools() {}
 
   static HikariDataSource pool(String jdbcUrl, int size) {
+    return new HikariDataSource(config(jdbcUrl, size));
+  }
+
+  static HikariConfig config(String jdbcUrl, int size) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setMaximumPoolSize(size);
@@ -17,6 +21,6 @@ final class Pools {
     config.setValidationTimeout(1_000);
     config.setInitializationFailTimeout(-1);
     config.setPoolName("idem-test");
-    return new HikariDataSource(config);
+    return config;
   }
 }

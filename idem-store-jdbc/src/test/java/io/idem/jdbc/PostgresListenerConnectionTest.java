@@ -19,9 +19,11 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +99,56 @@ class PostgresListenerConnectionTest {
       assertThat(ListenerSockets.opened()).as("the listener connected through its own sockets").isGreaterThan(socketsBefore);
       assertThat(pool.getHikariPoolMXBean().getActiveConnections()).as("pool connections held while a duplicate waits")
           .isZero();
+      attempt.complete("paid".getBytes(StandardCharsets.UTF_8));
+      assertThat(((Admission.Replay) waiter.get(60, TimeUnit.SECONDS)).payload())
+          .isEqualTo("paid".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void whenOnlyTheCallersPoolCanConnectTheListenerListensOnOneOfItsConnections() throws Exception {
+    // Settings the pool connected with but the listener cannot copy (a credentials provider, say): after
+    // the pool has its connections, its driver properties ask for TLS, which the test server lacks.
+    AtomicBoolean unusable = new AtomicBoolean();
+    HikariDataSource pool = new HikariDataSource(Pools.config(PostgresServer.sharedUrl(), 2)) {
+      @Override
+      public Properties getDataSourceProperties() {
+        Properties properties = super.getDataSourceProperties();
+        if (unusable.get()) {
+          properties = (Properties) properties.clone();
+          properties.setProperty("sslmode", "require");
+        }
+        return properties;
+      }
+    };
+    CountingReserves reserves = new CountingReserves();
+    List<Throwable> signalsLost = new java.util.concurrent.CopyOnWriteArrayList<>();
+    IdempotencyConfig waiting = IdempotencyConfig.custom().waitForInProgress(Duration.ofSeconds(60))
+        .inProgressPollInterval(Duration.ofMinutes(1)).listener(new IdempotencyListener() {
+          @Override
+          public void onStoreCall(StoreOperation operation, long nanos, boolean failed) {
+            reserves.onStoreCall(operation, nanos, failed);
+          }
+
+          @Override
+          public void onSignalsUnavailable(IdempotencyKey key, Throwable cause) {
+            signalsLost.add(cause);
+          }
+        }).build();
+    IdempotencyKey key = IdempotencyKey.of("fallback-" + UUID.randomUUID(), "k");
+    try (pool;
+        JdbcStore here = JdbcStore.builder(pool).tableName(TABLE).createIfMissing(true).build();
+        JdbcStore elsewhere = JdbcStore.builder(PostgresServer.sharedUrl()).tableName(TABLE).poolSize(2).build();
+        Idempotency originals = Idempotency.create(elsewhere);
+        Idempotency duplicates = Idempotency.create(here, waiting)) {
+      unusable.set(true);
+      Attempt attempt = ((Admission.Proceed) originals.begin(key, FP)).attempt();
+      CompletableFuture<Admission> waiter = duplicates.beginAsync(key, FP).toCompletableFuture();
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reserves.count() >= 2);
+
+      assertThat(signalsLost).as("the signal channel stayed up").isEmpty();
+      assertThat(pool.getHikariPoolMXBean().getActiveConnections()).as("the listener's connection, from the pool")
+          .isEqualTo(1);
       attempt.complete("paid".getBytes(StandardCharsets.UTF_8));
       assertThat(((Admission.Replay) waiter.get(60, TimeUnit.SECONDS)).payload())
           .isEqualTo("paid".getBytes(StandardCharsets.UTF_8));
