@@ -93,7 +93,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
     this.queryTimeoutSeconds = (int) Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000);
     this.signals = new WaiterSignals(this, ownedPool, notifyWaiters);
     if (configuredDialect != null) {
-      this.sql = Sql.of(configuredDialect, table, notifyWaiters, signals::committedHere);
+      this.sql = Sql.of(configuredDialect, table, notifyWaiters, signals);
     }
     if (builder.createIfMissing) {
       new SchemaInstaller(this).install();
@@ -386,7 +386,7 @@ public final class JdbcStore extends BlockingStore implements LeaseExtendingStor
         current = sql;
         if (current == null) {
           current = Sql.of(Dialect.fromProductName(connection.getMetaData().getDatabaseProductName()), table,
-              notifyWaiters, signals::committedHere);
+              notifyWaiters, signals);
           sql = current;
         }
       }

@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,6 +63,8 @@ final class PostgresSignals implements AutoCloseable {
   private final String channel;
   private final Duration timeout;
   private final KeySignals<String> signals = new KeySignals<>();
+  /** Keys whose key-only notification a completion here will follow with the record (see {@link #expectHere}). */
+  private final Map<String, Integer> expectedHere = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   private Thread listener;
   /** Completes when the listener listens; replaced when it is lost. Guarded by lock. */
@@ -109,7 +113,7 @@ final class PostgresSignals implements AutoCloseable {
     return length <= MAX_PAYLOAD_BYTES ? Base64.getEncoder().encodeToString(result) : null;
   }
 
-  /** See {@link WaiterSignals#committedHere}: the same wake as the notification's, without its round trip. */
+  /** See {@link WaiterSignals#changed}: the same wake as the notification's, without its round trip. */
   void wakeHere(IdempotencyKey key, byte[] fingerprint, byte[] result) {
     String channelKey = payload(key);
     if (!signals.watched(channelKey)) {
@@ -123,11 +127,31 @@ final class PostgresSignals implements AutoCloseable {
     }
   }
 
+  /**
+   * A completion of {@code key} whose notification carries only the key runs through this store
+   * instance: until {@link #expectedHereEnded}, that notification does not wake the key's waiters here,
+   * since {@link #wakeHere} will, with the whole record.
+   */
+  void expectHere(IdempotencyKey key) {
+    expectedHere.merge(payload(key), 1, Integer::sum);
+  }
+
+  /** The completion {@link #expectHere} announced returned; unless it woke the key's waiters itself, they read. */
+  void expectedHereEnded(IdempotencyKey key, boolean wokeHere) {
+    String channelKey = payload(key);
+    expectedHere.computeIfPresent(channelKey, (k, count) -> count == 1 ? null : count - 1);
+    if (!wokeHere) {
+      signals.fire(channelKey);
+    }
+  }
+
   /** Wakes the waiters a notification names: with the record it carries, or to read the row. */
   private void received(String payload) {
     int keyEnd = payload.indexOf('\n');
     if (keyEnd < 0) {
-      signals.fire(payload);
+      if (!expectedHere.containsKey(payload)) {
+        signals.fire(payload);
+      }
       return;
     }
     String key = payload.substring(0, keyEnd);

@@ -116,12 +116,24 @@ final class PostgresSql extends Sql {
     } else {
       statement.setString(index + 1, carried);
     }
+    // The key-only notification can reach this process's listener before the statement's answer
+    // reaches this thread: it is left to the wake below, which carries the record.
+    boolean keyOnlyHere = carried == null && statement.getConnection().getAutoCommit();
+    if (keyOnlyHere) {
+      committedHere.completing(key);
+    }
+    boolean wokeHere = false;
     try (ResultSet changed = statement.executeQuery()) {
       if (!changed.next()) {
         return false;
       }
       wakeHereIfCommitted(statement, key, changed.getBytes(2), result);
+      wokeHere = keyOnlyHere;
       return true;
+    } finally {
+      if (keyOnlyHere) {
+        committedHere.ended(key, wokeHere);
+      }
     }
   }
 

@@ -50,9 +50,21 @@ abstract class Sql {
    * server's notification reaches them: the key, and for a completion the row's fingerprint and the
    * stored result (null for a release).
    */
-  @FunctionalInterface
   interface CommittedHere {
     void changed(IdempotencyKey key, byte[] fingerprint, byte[] result);
+
+    /**
+     * A completion whose notification carries only the key runs on its own now: until {@link #ended},
+     * that notification is left to the wake here, which carries the whole record.
+     */
+    void completing(IdempotencyKey key);
+
+    /**
+     * The completion {@link #completing} announced returned. Unless it woke the waiters here itself
+     * ({@code wokeHere}), they read: it may have thrown after committing, or found the key changed by
+     * another process, whose notification was left to it.
+     */
+    void ended(IdempotencyKey key, boolean wokeHere);
   }
 
   static Sql of(Dialect dialect, String table, boolean notifyWaiters, CommittedHere committedHere) {

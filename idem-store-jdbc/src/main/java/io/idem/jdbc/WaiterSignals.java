@@ -11,7 +11,7 @@ import java.sql.SQLException;
  * {@link PostgresSignals} listener, started when the first duplicate waits; MySQL and MariaDB have no
  * server notification, so a watch is refused at once and the engine polls.
  */
-final class WaiterSignals implements AutoCloseable {
+final class WaiterSignals implements Sql.CommittedHere, AutoCloseable {
 
   private final JdbcStore store;
   private final UrlPool ownedPool;
@@ -42,10 +42,27 @@ final class WaiterSignals implements AutoCloseable {
    * and result, or a release with nulls): its waiters in this process wake at once. Costs one lookup
    * when nobody waits; the server's notification still wakes the waiters of every other process.
    */
-  void committedHere(IdempotencyKey key, byte[] fingerprint, byte[] result) {
+  @Override
+  public void changed(IdempotencyKey key, byte[] fingerprint, byte[] result) {
     PostgresSignals listening = postgres;
     if (listening != null) {
       listening.wakeHere(key, fingerprint, result);
+    }
+  }
+
+  @Override
+  public void completing(IdempotencyKey key) {
+    PostgresSignals listening = postgres;
+    if (listening != null) {
+      listening.expectHere(key);
+    }
+  }
+
+  @Override
+  public void ended(IdempotencyKey key, boolean wokeHere) {
+    PostgresSignals listening = postgres;
+    if (listening != null) {
+      listening.expectedHereEnded(key, wokeHere);
     }
   }
 

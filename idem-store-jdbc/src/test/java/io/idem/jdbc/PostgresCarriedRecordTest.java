@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,7 +95,12 @@ class PostgresCarriedRecordTest {
     }
   }
 
-  @Test
+  /**
+   * Repeated: the key-only notification of this completion reaches the listener about when the
+   * statement's answer reaches the completing thread; without the store leaving it to the wake here,
+   * about every other repetition read the row.
+   */
+  @RepeatedTest(20)
   void aCompletionThroughTheSameStoreWakesItsWaitersHereWithTheWholeRecord() throws Exception {
     IdempotencyKey key = IdempotencyKey.of("carried-" + UUID.randomUUID(), "k");
     // Far past what a notification can carry: only the wake in this process can hand it over.
