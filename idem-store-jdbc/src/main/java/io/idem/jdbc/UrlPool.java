@@ -41,11 +41,9 @@ final class UrlPool implements AutoCloseable {
     if (!jdbcUrl.startsWith("jdbc:")) {
       throw new IllegalArgumentException("not a JDBC URL (must start with jdbc:): " + redact(jdbcUrl));
     }
-    try {
-      Class.forName(HIKARI, false, UrlPool.class.getClassLoader());
-    } catch (ClassNotFoundException e) {
+    if (!hikariPresent()) {
       throw new IllegalStateException("a store built from a JDBC URL pools its connections with HikariCP: "
-          + "add com.zaxxer:HikariCP to the class path, or pass your own pooled DataSource to JdbcStore.builder", e);
+          + "add com.zaxxer:HikariCP to the class path, or pass your own pooled DataSource to JdbcStore.builder");
     }
     try {
       DriverManager.getDriver(jdbcUrl);

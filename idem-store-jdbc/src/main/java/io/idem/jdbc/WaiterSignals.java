@@ -85,23 +85,25 @@ final class WaiterSignals implements Sql.CommittedHere, AutoCloseable {
     if (ownedPool != null) {
       return ownedPool.openOutside(ListenerSockets.connectionProperties());
     }
+    SQLException refused = null;
     if (UrlPool.hikariPresent()) {
       try {
         Connection outside = UrlPool.openOutsideOf(store.dataSource(), ListenerSockets.connectionProperties());
         if (outside != null) {
           return outside;
         }
-      } catch (SQLException refused) {
-        // Credentials only the pool knows (a credentials provider, say): listen on one of its connections.
-        try {
-          return store.dataSource().getConnection();
-        } catch (SQLException e) {
-          e.addSuppressed(refused);
-          throw e;
-        }
+      } catch (SQLException e) {
+        refused = e; // credentials only the pool knows (a credentials provider, say): one of its connections
       }
     }
-    return store.dataSource().getConnection();
+    try {
+      return store.dataSource().getConnection();
+    } catch (SQLException e) {
+      if (refused != null) {
+        e.addSuppressed(refused);
+      }
+      throw e;
+    }
   }
 
   @Override

@@ -42,21 +42,49 @@ class PostgresListenerConnectionTest {
   /** How long the stream of other notifications runs at most: far past any wake through it. */
   private static final long STREAM_CAP_NANOS = TimeUnit.SECONDS.toNanos(20);
 
+  /** An original begun through {@code originals}, and its duplicate waiting through {@code duplicates}. */
+  private record Waiting(Attempt attempt, CompletableFuture<Admission> waiter) {
+
+    /** Completes the original and checks that the waiter is answered with its result. */
+    void completeAndExpectReplay() throws Exception {
+      attempt.complete("paid".getBytes(StandardCharsets.UTF_8));
+      assertThat(((Admission.Replay) waiter.get(60, TimeUnit.SECONDS)).payload())
+          .isEqualTo("paid".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Waits on, polling once a minute: an answer within the test can only come from a notification. */
+  private static IdempotencyConfig waiting(IdempotencyListener listener) {
+    return IdempotencyConfig.custom().waitForInProgress(Duration.ofSeconds(60))
+        .inProgressPollInterval(Duration.ofMinutes(1)).listener(listener).build();
+  }
+
+  /** Another client of the table, as another process would be. */
+  private static JdbcStore elsewhere() {
+    return JdbcStore.builder(PostgresServer.sharedUrl()).tableName(TABLE).poolSize(2).build();
+  }
+
+  /** Begins an original and its duplicate, returning once the duplicate waits (its two reads counted). */
+  private static Waiting startWaiting(Idempotency originals, Idempotency duplicates, CountingReserves reserves,
+      String namespace) {
+    IdempotencyKey key = IdempotencyKey.of(namespace + "-" + UUID.randomUUID(), "k");
+    Attempt attempt = ((Admission.Proceed) originals.begin(key, FP)).attempt();
+    CompletableFuture<Admission> waiter = duplicates.beginAsync(key, FP).toCompletableFuture();
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reserves.count() >= 2);
+    return new Waiting(attempt, waiter);
+  }
+
   @Test
   void aWaiterWakesWhileOtherKeysNotificationsKeepStreaming() throws Exception {
     CountingReserves reserves = new CountingReserves();
-    IdempotencyConfig waiting = IdempotencyConfig.custom().waitForInProgress(Duration.ofSeconds(60))
-        .inProgressPollInterval(Duration.ofMinutes(1)).listener(reserves).build();
-    IdempotencyKey key = IdempotencyKey.of("stream-" + UUID.randomUUID(), "k");
     try (JdbcStore here = JdbcStore.builder(PostgresServer.sharedUrl()).tableName(TABLE).createIfMissing(true)
             .poolSize(2).build();
-        JdbcStore elsewhere = JdbcStore.builder(PostgresServer.sharedUrl()).tableName(TABLE).poolSize(2).build();
+        JdbcStore elsewhere = elsewhere();
         Idempotency originals = Idempotency.create(elsewhere);
-        Idempotency duplicates = Idempotency.create(here, waiting)) {
+        Idempotency duplicates = Idempotency.create(here, waiting(reserves))) {
       long socketsBefore = ListenerSockets.opened();
-      Attempt attempt = ((Admission.Proceed) originals.begin(key, FP)).attempt();
-      CompletableFuture<Admission> waiter = duplicates.beginAsync(key, FP).toCompletableFuture();
-      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reserves.count() >= 2);
+      Waiting waiting = startWaiting(originals, duplicates, reserves, "stream");
+      CompletableFuture<Admission> waiter = waiting.waiter();
       assertThat(ListenerSockets.opened()).as("the listener connected through its own sockets").isGreaterThan(socketsBefore);
 
       // Two senders, twenty notifications a transaction, of keys nobody waits on: no millisecond of silence.
@@ -67,10 +95,7 @@ class PostgresListenerConnectionTest {
       }
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> streams.stream().allMatch(s -> !s.isDone()));
       Thread.sleep(200); // the stream is under way
-      attempt.complete("paid".getBytes(StandardCharsets.UTF_8));
-
-      Admission answer = waiter.get(60, TimeUnit.SECONDS);
-      assertThat(((Admission.Replay) answer).payload()).isEqualTo("paid".getBytes(StandardCharsets.UTF_8));
+      waiting.completeAndExpectReplay();
       long sent = 0;
       for (CompletableFuture<Long> stream : streams) {
         sent += stream.get(60, TimeUnit.SECONDS);
@@ -83,25 +108,18 @@ class PostgresListenerConnectionTest {
   @Test
   void onACallersHikariPoolTheListenerHoldsNoneOfItsConnections() throws Exception {
     CountingReserves reserves = new CountingReserves();
-    IdempotencyConfig waiting = IdempotencyConfig.custom().waitForInProgress(Duration.ofSeconds(60))
-        .inProgressPollInterval(Duration.ofMinutes(1)).listener(reserves).build();
-    IdempotencyKey key = IdempotencyKey.of("pool-" + UUID.randomUUID(), "k");
     try (HikariDataSource pool = Pools.pool(PostgresServer.sharedUrl(), 2);
         JdbcStore here = JdbcStore.builder(pool).tableName(TABLE).createIfMissing(true).build();
-        JdbcStore elsewhere = JdbcStore.builder(PostgresServer.sharedUrl()).tableName(TABLE).poolSize(2).build();
+        JdbcStore elsewhere = elsewhere();
         Idempotency originals = Idempotency.create(elsewhere);
-        Idempotency duplicates = Idempotency.create(here, waiting)) {
+        Idempotency duplicates = Idempotency.create(here, waiting(reserves))) {
       long socketsBefore = ListenerSockets.opened();
-      Attempt attempt = ((Admission.Proceed) originals.begin(key, FP)).attempt();
-      CompletableFuture<Admission> waiter = duplicates.beginAsync(key, FP).toCompletableFuture();
-      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reserves.count() >= 2);
+      Waiting waiting = startWaiting(originals, duplicates, reserves, "pool");
 
       assertThat(ListenerSockets.opened()).as("the listener connected through its own sockets").isGreaterThan(socketsBefore);
       assertThat(pool.getHikariPoolMXBean().getActiveConnections()).as("pool connections held while a duplicate waits")
           .isZero();
-      attempt.complete("paid".getBytes(StandardCharsets.UTF_8));
-      assertThat(((Admission.Replay) waiter.get(60, TimeUnit.SECONDS)).payload())
-          .isEqualTo("paid".getBytes(StandardCharsets.UTF_8));
+      waiting.completeAndExpectReplay();
     }
   }
 
@@ -123,35 +141,29 @@ class PostgresListenerConnectionTest {
     };
     CountingReserves reserves = new CountingReserves();
     List<Throwable> signalsLost = new java.util.concurrent.CopyOnWriteArrayList<>();
-    IdempotencyConfig waiting = IdempotencyConfig.custom().waitForInProgress(Duration.ofSeconds(60))
-        .inProgressPollInterval(Duration.ofMinutes(1)).listener(new IdempotencyListener() {
-          @Override
-          public void onStoreCall(StoreOperation operation, long nanos, boolean failed) {
-            reserves.onStoreCall(operation, nanos, failed);
-          }
+    IdempotencyListener counting = new IdempotencyListener() {
+      @Override
+      public void onStoreCall(StoreOperation operation, long nanos, boolean failed) {
+        reserves.onStoreCall(operation, nanos, failed);
+      }
 
-          @Override
-          public void onSignalsUnavailable(IdempotencyKey key, Throwable cause) {
-            signalsLost.add(cause);
-          }
-        }).build();
-    IdempotencyKey key = IdempotencyKey.of("fallback-" + UUID.randomUUID(), "k");
+      @Override
+      public void onSignalsUnavailable(IdempotencyKey key, Throwable cause) {
+        signalsLost.add(cause);
+      }
+    };
     try (pool;
         JdbcStore here = JdbcStore.builder(pool).tableName(TABLE).createIfMissing(true).build();
-        JdbcStore elsewhere = JdbcStore.builder(PostgresServer.sharedUrl()).tableName(TABLE).poolSize(2).build();
+        JdbcStore elsewhere = elsewhere();
         Idempotency originals = Idempotency.create(elsewhere);
-        Idempotency duplicates = Idempotency.create(here, waiting)) {
+        Idempotency duplicates = Idempotency.create(here, waiting(counting))) {
       unusable.set(true);
-      Attempt attempt = ((Admission.Proceed) originals.begin(key, FP)).attempt();
-      CompletableFuture<Admission> waiter = duplicates.beginAsync(key, FP).toCompletableFuture();
-      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reserves.count() >= 2);
+      Waiting waiting = startWaiting(originals, duplicates, reserves, "fallback");
 
       assertThat(signalsLost).as("the signal channel stayed up").isEmpty();
       assertThat(pool.getHikariPoolMXBean().getActiveConnections()).as("the listener's connection, from the pool")
           .isEqualTo(1);
-      attempt.complete("paid".getBytes(StandardCharsets.UTF_8));
-      assertThat(((Admission.Replay) waiter.get(60, TimeUnit.SECONDS)).payload())
-          .isEqualTo("paid".getBytes(StandardCharsets.UTF_8));
+      waiting.completeAndExpectReplay();
     }
   }
 
