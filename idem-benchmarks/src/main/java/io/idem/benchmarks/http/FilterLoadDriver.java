@@ -40,10 +40,13 @@ public final class FilterLoadDriver {
   private FilterLoadDriver() {}
 
   /**
-   * One wrk run and the CPU time of this JVM (the HTTP server, Idem, the store's client) over it, per
-   * request: unlike throughput, it hardly depends on what else the machine runs.
+   * One wrk run and the CPU time over it, per request: of this JVM (the HTTP server, Idem, the store's
+   * client), which hardly depends on what else the machine runs, and of the whole machine (the JVM,
+   * wrk and the store's server), with the machine's busy share: a run at 100 % busy is bound by CPU, so
+   * its throughput is the cores over the machine's CPU per request.
    */
-  record Measured(Wrk.Result wrk, double jvmCpuMicrosPerRequest) {}
+  record Measured(Wrk.Result wrk, double jvmCpuMicrosPerRequest, double machineCpuMicrosPerRequest,
+      double machineBusyShare) {}
 
   /** Averages of one store at one number of connections; latencies are medians over the rounds. */
   record Row(StoreTarget store, int connections, Summary bare, Summary filtered) {
@@ -57,14 +60,16 @@ public final class FilterLoadDriver {
   }
 
   record Summary(double requestsPerSecond, double p50Millis, double p99Millis, long non2xx, long socketErrors,
-      double cpuMicros) {
+      double cpuMicros, double machineCpuMicros, double machineBusyShare) {
     static Summary of(List<Measured> rounds) {
       return new Summary(rounds.stream().mapToDouble(m -> m.wrk().requestsPerSecond()).average().orElse(0),
           median(rounds.stream().mapToDouble(m -> m.wrk().p50Millis()).toArray()),
           median(rounds.stream().mapToDouble(m -> m.wrk().p99Millis()).toArray()),
           rounds.stream().mapToLong(m -> m.wrk().non2xx()).sum(),
           rounds.stream().mapToLong(m -> m.wrk().socketErrors()).sum(),
-          median(rounds.stream().mapToDouble(Measured::jvmCpuMicrosPerRequest).toArray()));
+          median(rounds.stream().mapToDouble(Measured::jvmCpuMicrosPerRequest).toArray()),
+          median(rounds.stream().mapToDouble(Measured::machineCpuMicrosPerRequest).toArray()),
+          median(rounds.stream().mapToDouble(Measured::machineBusyShare).toArray()));
     }
   }
 
@@ -95,14 +100,17 @@ public final class FilterLoadDriver {
     }
     System.out.println();
     System.out.println("| store | connections | bare req/s | bare p50 / p99 ms | filter req/s | filter p50 / p99 ms "
-        + "| filter ÷ bare | JVM CPU µs/req bare / filter | non-2xx / socket errors |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
+        + "| filter ÷ bare | JVM CPU µs/req bare / filter | machine CPU µs/req bare / filter | machine busy bare / filter "
+        + "| non-2xx / socket errors |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     for (Row row : rows) {
-      System.out.printf(Locale.ROOT, "| %s | %d | %,.0f | %.2f / %.2f | %,.0f | %.2f / %.2f | %.2f | %.0f / %.0f | %s |%n",
+      System.out.printf(Locale.ROOT, "| %s | %d | %,.0f | %.2f / %.2f | %,.0f | %.2f / %.2f | %.2f | %.0f / %.0f "
+              + "| %.0f / %.0f | %.0f %% / %.0f %% | %s |%n",
           row.store().label(), row.connections(), row.bare().requestsPerSecond(), row.bare().p50Millis(),
           row.bare().p99Millis(), row.filtered().requestsPerSecond(), row.filtered().p50Millis(),
           row.filtered().p99Millis(), row.ratio(), row.bare().cpuMicros(), row.filtered().cpuMicros(),
-          row.errors());
+          row.bare().machineCpuMicros(), row.filtered().machineCpuMicros(), 100 * row.bare().machineBusyShare(),
+          100 * row.filtered().machineBusyShare(), row.errors());
     }
   }
 
@@ -123,21 +131,28 @@ public final class FilterLoadDriver {
   /** Every request carries a key no request sent before: a replayed answer means the run measured replays. */
   private static Measured run(Wrk wrk, String url, int connections, int seconds) {
     long cpuBefore = OS.getProcessCpuTime();
+    MachineCpu machineBefore = MachineCpu.now();
     Wrk.Result result = wrk.run(url, connections, seconds);
+    MachineCpu machine = MachineCpu.now().since(machineBefore);
     long cpuNanos = OS.getProcessCpuTime() - cpuBefore;
     if (result.replayed() > 0) {
       throw new IllegalStateException(url + " replayed " + result.replayed() + " of " + result.requests()
           + " requests that each carried a new key: the run did not measure first executions");
     }
-    return new Measured(result, cpuNanos / 1000.0 / Math.max(1, result.requests()));
+    long requests = Math.max(1, result.requests());
+    return new Measured(result, cpuNanos / 1000.0 / requests,
+        machine.known() ? machine.busyNanos() / 1000.0 / requests : Double.NaN, machine.busyShare());
   }
 
   private static void print(Row row) {
     System.out.printf(Locale.ROOT, "  %-10s c=%-3d bare %,9.0f req/s p50 %6.2f ms p99 %7.2f ms %4.0f µs CPU | filter "
-            + "%,9.0f req/s p50 %6.2f ms p99 %7.2f ms %4.0f µs CPU | ratio %.2f | errors %s%n", row.store().label(),
+            + "%,9.0f req/s p50 %6.2f ms p99 %7.2f ms %4.0f µs CPU | ratio %.2f | machine %3.0f / %3.0f µs, "
+            + "busy %3.0f %% / %3.0f %% | errors %s%n", row.store().label(),
         row.connections(), row.bare().requestsPerSecond(), row.bare().p50Millis(), row.bare().p99Millis(),
         row.bare().cpuMicros(), row.filtered().requestsPerSecond(), row.filtered().p50Millis(),
-        row.filtered().p99Millis(), row.filtered().cpuMicros(), row.ratio(), row.errors());
+        row.filtered().p99Millis(), row.filtered().cpuMicros(), row.ratio(), row.bare().machineCpuMicros(),
+        row.filtered().machineCpuMicros(), 100 * row.bare().machineBusyShare(), 100 * row.filtered().machineBusyShare(),
+        row.errors());
   }
 
   /** The server answers 201 and, behind the filter, replays a repeated key: what is measured is what it claims. */
